@@ -1,0 +1,25 @@
+/*
+ * The butterfly engine (see butterfly.h), instantiated for double and float.
+ */
+#include "butterfly.h"
+
+/* Blocks of 2^12 values stay in L1/L2 while the low stages run over them. */
+#ifndef HS_BLOCK_LOG
+#define HS_BLOCK_LOG 12
+#endif
+/* A column strip of the high stages, all rows included, fits in half of L2. */
+#define HS_STRIP_BYTES ((hs_index)1 << 18)
+/* Narrowest strip: one 64-byte cache line of doubles. */
+#define HS_STRIP_MIN 8
+
+#define REAL double
+#define FN(name) name##_f64
+#include "butterfly_impl.h"
+#undef REAL
+#undef FN
+
+#define REAL float
+#define FN(name) name##_f32
+#include "butterfly_impl.h"
+#undef REAL
+#undef FN

@@ -1,0 +1,70 @@
+/*
+ * Shared definitions for the harsanyi C kernels.
+ *
+ * Kernels are pure C: they take pointers, sizes and plain parameters, return an
+ * int status, and never touch Python objects.  Subsets of n players are stored
+ * as integer masks, bit i set iff player i is in the subset (theory.md §1).
+ */
+#ifndef HS_COMMON_H
+#define HS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#define HS_OMP(directive) _Pragma(#directive)
+#else
+#define HS_OMP(directive)
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HS_INLINE static inline __attribute__((always_inline))
+#define HS_RESTRICT __restrict__
+#else
+#define HS_INLINE static inline
+#define HS_RESTRICT
+#endif
+
+/* Status codes returned by every kernel. */
+enum {
+    HS_OK = 0,
+    HS_ENOMEM = 1,     /* a temporary buffer could not be allocated */
+    HS_EINVAL = 2,     /* an argument is out of range (checked again in Python) */
+    HS_ENONFINITE = 3, /* an input held NaN or Inf; the output was still written */
+    HS_EDIVERGED = 4   /* an iterative method produced non-finite iterates */
+};
+
+/* The largest n the kernels accept: masks must fit comfortably in int64. */
+#define HS_MAX_PLAYERS 40
+
+typedef int64_t hs_index;
+
+static inline int hs_popcount(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(x);
+#else
+    int c = 0;
+    while (x) { x &= x - 1; ++c; }
+    return c;
+#endif
+}
+
+static inline int hs_ctz(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(x);
+#else
+    int c = 0;
+    while (!(x & 1u)) { x >>= 1; ++c; }
+    return c;
+#endif
+}
+
+/* Threads the kernels may use (1 without OpenMP). */
+int hs_get_num_threads(void);
+void hs_set_num_threads(int threads);
+
+/* Work (in element operations) below which a loop stays on one thread. */
+#define HS_PARALLEL_MIN_WORK ((hs_index)1 << 16)
+
+#endif /* HS_COMMON_H */

@@ -1,0 +1,90 @@
+/*
+ * Body of the transforms for one floating type (see transforms.c).
+ *
+ * The OR transforms are AND butterflies on the complemented, negated game
+ * (theory.md §2): reading in[N \ S] is reading the array backwards.  What the
+ * complement moves to the wrong place is a single entry, mended before or after.
+ */
+
+static int FN(transform_game)(const REAL *in, REAL *out, int n, int kind, int parallel) {
+    const hs_index full = ((hs_index)1 << n) - 1;
+    const REAL in_empty = in[0];
+    double total = 0.0;
+    hs_butterfly_spec spec = {HS_OP_MOBIUS, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+
+    switch (kind) {
+    case HS_AND_INTERACTIONS:   spec.op = HS_OP_MOBIUS; break;
+    case HS_AND_VALUES:         spec.op = HS_OP_ZETA; break;
+    case HS_AND_INTERACTIONS_T: spec.op = HS_OP_MOBIUS_T; break;
+    case HS_AND_VALUES_T:       spec.op = HS_OP_ZETA_T; break;
+    case HS_OR_INTERACTIONS:
+        /* I_or(S) = -Möbius(v(N \ .))(S) for S != ∅, then I_or(∅) = v(∅). */
+        spec.op = HS_OP_MOBIUS;
+        spec.copy = HS_COPY_REVERSE_NEGATE;
+        break;
+    case HS_OR_VALUES:
+        /* v(S) = v(N) - Σ_{∅≠T⊆N\S} I_or(T): superset sums of the reversed, negated
+           I_or, with the entry of T = ∅ replaced by v(N) = Σ_T I_or(T). */
+        total = FN(hs_sum)(in, full + 1);
+        spec.op = HS_OP_ZETA_T;
+        spec.copy = HS_COPY_REVERSE_NEGATE;
+        spec.set_full = 1;
+        spec.full_value = total;
+        break;
+    case HS_OR_INTERACTIONS_T:
+        spec.op = HS_OP_MOBIUS;
+        spec.copy = HS_COPY_REVERSE_NEGATE;
+        spec.set_full = 1;
+        spec.full_value = 0.0;
+        break;
+    case HS_OR_VALUES_T:
+        /* (Aᵀy)(T) = Σ_S y(S) - Σ_{S⊆N\T} y(S) for T != ∅, Σ_S y(S) at T = ∅. */
+        total = FN(hs_sum)(in, full + 1);
+        spec.op = HS_OP_ZETA_T;
+        spec.copy = HS_COPY_REVERSE_NEGATE;
+        spec.set_full = 1;
+        spec.full_value = total - (double)in_empty;
+        break;
+    default:
+        return HS_EINVAL;
+    }
+
+    const int status = FN(hs_butterfly)(in, out, n, &spec, parallel);
+    if (status != HS_OK) return status;
+
+    /* Every input flows into out[N] (subset butterflies) or out[∅] (superset ones),
+       and NaN or Inf cannot be added away: one look tells whether all were finite. */
+    const int superset = spec.op == HS_OP_MOBIUS_T || spec.op == HS_OP_ZETA_T;
+    const REAL witness = (superset ? out[0] : out[full]) + in_empty;
+    const int finite = witness - witness == 0 || FN(hs_all_finite)(in, full + 1);
+
+    if (kind == HS_OR_INTERACTIONS)
+        out[0] = in_empty;
+    else if (kind == HS_OR_INTERACTIONS_T)
+        out[0] += in_empty;
+    else if (kind == HS_OR_VALUES_T)
+        out[0] = (REAL)total;
+    return finite ? HS_OK : HS_ENONFINITE;
+}
+
+int FN(hs_transform)(const REAL *in, REAL *out, hs_index batch, int n, int kind) {
+    if (n < 0 || n > HS_MAX_PLAYERS || kind < 0 || kind >= HS_TRANSFORM_COUNT || batch < 0)
+        return HS_EINVAL;
+    const hs_index size = (hs_index)1 << n;
+    const int threads = hs_get_num_threads();
+    int status = HS_OK;
+
+    if (batch >= threads) {
+        int bad = 0;
+        HS_OMP(omp parallel for schedule(static) reduction(| : bad) num_threads(threads)
+               if (batch > 1 && batch * size >= HS_PARALLEL_MIN_WORK))
+        for (hs_index g = 0; g < batch; ++g)
+            bad |= FN(transform_game)(in + g * size, out + g * size, n, kind, 0) != HS_OK;
+        status = bad ? HS_ENONFINITE : HS_OK;
+    } else {
+        for (hs_index g = 0; g < batch; ++g)
+            if (FN(transform_game)(in + g * size, out + g * size, n, kind, 1) != HS_OK)
+                status = HS_ENONFINITE;
+    }
+    return status;
+}

@@ -1,0 +1,38 @@
+"""Type stub of the compiled kernels (private; use the functions of harsanyi)."""
+
+import numpy as np
+import numpy.typing as npt
+
+HAS_OPENMP: int
+MAX_PLAYERS: int
+AND_INTERACTIONS: int
+AND_VALUES: int
+OR_INTERACTIONS: int
+OR_VALUES: int
+AND_INTERACTIONS_T: int
+AND_VALUES_T: int
+OR_INTERACTIONS_T: int
+OR_VALUES_T: int
+SHAPLEY: int
+BANZHAF: int
+SII: int
+BII: int
+
+_Real = npt.NDArray[np.floating]
+
+def transform(input: _Real, out: _Real, kind: int, /) -> bool: ...
+def all_finite(a: _Real, /) -> bool: ...
+def player_values(m: _Real, extra: _Real | None, out: _Real, index: int, /) -> None: ...
+def superset_index(m: _Real, out: _Real, index: int, /) -> None: ...
+def order_stats(
+    interactions: _Real,
+    threshold: npt.NDArray[np.float64],
+    relative: bool,
+    positive: _Real,
+    negative: _Real,
+    absolute: _Real,
+    count: npt.NDArray[np.int64],
+    /,
+) -> None: ...
+def get_num_threads() -> int: ...
+def set_num_threads(threads: int, /) -> None: ...

@@ -1,0 +1,33 @@
+"""How many threads the compiled kernels use."""
+
+from __future__ import annotations
+
+from . import _core
+
+__all__ = ["get_num_threads", "set_num_threads", "has_openmp"]
+
+
+def get_num_threads() -> int:
+    """Number of threads the kernels use (1 when built without OpenMP)."""
+    return int(_core.get_num_threads())
+
+
+def set_num_threads(threads: int | None) -> None:
+    """Set the number of threads the kernels use.
+
+    Parameters
+    ----------
+    threads : int or None
+        A positive count, or None (or 0) for OpenMP's default (``OMP_NUM_THREADS`` or
+        the number of cores).
+    """
+    if threads is None:
+        threads = 0
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+        raise ValueError(f"threads must be a non-negative integer or None, got {threads!r}")
+    _core.set_num_threads(threads)
+
+
+def has_openmp() -> bool:
+    """Whether the kernels were built with OpenMP (and can use several threads)."""
+    return bool(_core.HAS_OPENMP)

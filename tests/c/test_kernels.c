@@ -1,0 +1,220 @@
+/*
+ * C-level tests of the kernels, without Python: every entry point against a naive
+ * loop written from the formulas of theory.md, for both floating types, batches,
+ * in place and out of place, on one thread and on several.  Built and run by
+ * `make asan` (AddressSanitizer + UBSan) and `make valgrind`.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "butterfly.h"
+#include "indices.h"
+#include "order_stats.h"
+#include "transforms.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (!(cond)) {                                     \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                  \
+            fprintf(stderr, "\n");                         \
+            ++failures;                                    \
+        }                                                  \
+    } while (0)
+
+static int popcount(unsigned long s) { int c = 0; while (s) { s &= s - 1; ++c; } return c; }
+
+static double uniform(void) { return 2.0 * rand() / (double)RAND_MAX - 1.0; }
+
+/* y = A x for the transform `kind` (not transposed), straight from theory.md §2. */
+static void naive_forward(int kind, const double *x, double *y, int n) {
+    const long size = 1L << n, full = size - 1;
+    for (long s = 0; s < size; ++s) {
+        double acc = 0.0;
+        switch (kind) {
+        case HS_AND_INTERACTIONS:
+            for (long t = s;; t = (t - 1) & s) {
+                acc += ((popcount(s) - popcount(t)) % 2 ? -1.0 : 1.0) * x[t];
+                if (t == 0) break;
+            }
+            break;
+        case HS_AND_VALUES:
+            for (long t = s;; t = (t - 1) & s) {
+                acc += x[t];
+                if (t == 0) break;
+            }
+            break;
+        case HS_OR_INTERACTIONS:
+            if (s == 0) { acc = x[0]; break; }
+            for (long t = s;; t = (t - 1) & s) {
+                acc -= ((popcount(s) - popcount(t)) % 2 ? -1.0 : 1.0) * x[full & ~t];
+                if (t == 0) break;
+            }
+            break;
+        case HS_OR_VALUES:
+            acc = x[0];
+            for (long t = 1; t < size; ++t)
+                if (t & s) acc += x[t];
+            break;
+        }
+        y[s] = acc;
+    }
+}
+
+/* Any of the eight transforms, the transposes through the matrix's columns. */
+static void naive_transform(int kind, const double *x, double *y, int n) {
+    const long size = 1L << n;
+    if (kind < HS_AND_INTERACTIONS_T) {
+        naive_forward(kind, x, y, n);
+        return;
+    }
+    double *unit = calloc(size, sizeof(double)), *column = malloc(size * sizeof(double));
+    for (long j = 0; j < size; ++j) {
+        unit[j] = 1.0;
+        naive_forward(kind - HS_AND_INTERACTIONS_T, unit, column, n);
+        unit[j] = 0.0;
+        double acc = 0.0;
+        for (long i = 0; i < size; ++i) acc += column[i] * x[i];
+        y[j] = acc;
+    }
+    free(unit);
+    free(column);
+}
+
+static double max_abs_diff_f64(const double *a, const double *b, long count) {
+    double worst = 0.0;
+    for (long i = 0; i < count; ++i) worst = fmax(worst, fabs(a[i] - b[i]));
+    return worst;
+}
+
+static void test_transforms(int threads) {
+    hs_set_num_threads(threads);
+    for (int kind = 0; kind < HS_TRANSFORM_COUNT; ++kind) {
+        for (int n = 0; n <= 9; ++n) {
+            const int batch = 1 + n % 3;
+            const long size = 1L << n, count = batch * size;
+            double *x = malloc(count * sizeof(double)), *y = malloc(count * sizeof(double));
+            double *want = malloc(count * sizeof(double));
+            float *xf = malloc(count * sizeof(float)), *yf = malloc(count * sizeof(float));
+            for (long i = 0; i < count; ++i) xf[i] = (float)(x[i] = uniform());
+            for (int g = 0; g < batch; ++g) naive_transform(kind, x + g * size, want + g * size, n);
+
+            CHECK(hs_transform_f64(x, y, batch, n, kind) == HS_OK, "status kind %d", kind);
+            const double tol = 1e-12 * size;
+            CHECK(max_abs_diff_f64(y, want, count) < tol, "f64 kind %d n %d", kind, n);
+
+            CHECK(hs_transform_f32(xf, yf, batch, n, kind) == HS_OK, "status f32 kind %d", kind);
+            double worst = 0.0;
+            for (long i = 0; i < count; ++i) worst = fmax(worst, fabs(yf[i] - want[i]));
+            CHECK(worst < 1e-5 * size, "f32 kind %d n %d: %g", kind, n, worst);
+
+            if (kind == HS_AND_INTERACTIONS || kind == HS_AND_VALUES ||
+                kind == HS_AND_INTERACTIONS_T || kind == HS_AND_VALUES_T) {
+                memcpy(y, x, count * sizeof(double));
+                hs_transform_f64(y, y, batch, n, kind);
+                CHECK(max_abs_diff_f64(y, want, count) < tol, "in place kind %d n %d", kind, n);
+            }
+            x[count - 1] = NAN;
+            CHECK(hs_transform_f64(x, y, batch, n, kind) == HS_ENONFINITE, "NaN kind %d", kind);
+            x[count - 1] = INFINITY;
+            x[0] = -INFINITY;
+            CHECK(hs_transform_f64(x, y, batch, n, kind) == HS_ENONFINITE, "Inf kind %d", kind);
+            free(x); free(y); free(want); free(xf); free(yf);
+        }
+    }
+    /* Large games take the blocked, strip-mined and multi-threaded paths. */
+    for (int n = 13; n <= 17; n += 2) {
+        const long size = 1L << n;
+        double *x = malloc(size * sizeof(double)), *y = malloc(size * sizeof(double));
+        double *z = malloc(size * sizeof(double));
+        for (long i = 0; i < size; ++i) x[i] = uniform();
+        hs_transform_f64(x, y, 1, n, HS_OR_INTERACTIONS);
+        hs_transform_f64(y, z, 1, n, HS_OR_VALUES);
+        CHECK(max_abs_diff_f64(x, z, size) < 1e-9, "OR round trip n %d", n);
+        hs_transform_f64(x, y, 1, n, HS_AND_INTERACTIONS);
+        hs_transform_f64(y, z, 1, n, HS_AND_VALUES);
+        CHECK(max_abs_diff_f64(x, z, size) < 1e-9, "AND round trip n %d", n);
+        free(x); free(y); free(z);
+    }
+}
+
+static void test_indices(void) {
+    for (int n = 0; n <= 8; ++n) {
+        const long size = 1L << n;
+        double *m = malloc(size * sizeof(double)), *out = malloc(size * sizeof(double));
+        double phi[16], beta[16];
+        for (long s = 0; s < size; ++s) m[s] = uniform();
+        CHECK(hs_player_values_f64(m, NULL, phi, 1, n, HS_SHAPLEY) == HS_OK, "shapley");
+        CHECK(hs_player_values_f64(m, NULL, beta, 1, n, HS_BANZHAF) == HS_OK, "banzhaf");
+        for (int i = 0; i < n; ++i) {
+            double want_phi = 0.0, want_beta = 0.0;
+            for (long t = 0; t < size; ++t)
+                if (t >> i & 1) {
+                    want_phi += m[t] / popcount(t);
+                    want_beta += m[t] / ldexp(1.0, popcount(t) - 1);
+                }
+            CHECK(fabs(phi[i] - want_phi) < 1e-12, "shapley n %d", n);
+            CHECK(fabs(beta[i] - want_beta) < 1e-12, "banzhaf n %d", n);
+        }
+        for (int index = HS_SII; index <= HS_BII; ++index) {
+            CHECK(hs_superset_index_f64(m, out, 1, n, index) == HS_OK, "index status");
+            for (long s = 0; s < size; ++s) {
+                double want = 0.0;
+                for (long t = 0; t < size; ++t)
+                    if ((t & s) == s) {
+                        const int d = popcount(t) - popcount(s);
+                        want += m[t] * (index == HS_SII ? 1.0 / (d + 1) : ldexp(1.0, -d));
+                    }
+                CHECK(fabs(out[s] - want) < 1e-12, "index %d n %d S %ld", index, n, s);
+            }
+        }
+        free(m); free(out);
+    }
+    double x[8], w[8];
+    hs_gauss_legendre01(5, x, w);
+    double integral = 0.0;
+    for (int j = 0; j < 5; ++j) integral += w[j] * pow(x[j], 9);
+    CHECK(fabs(integral - 0.1) < 1e-15, "Gauss-Legendre degree 9");
+}
+
+static void test_order_stats(void) {
+    const int n = 7, batch = 3;
+    const long size = 1L << n;
+    double *v = malloc(batch * size * sizeof(double));
+    double pos[3 * 8], neg[3 * 8], abs_[3 * 8], thr[3] = {0.0, 0.5, 2.0};
+    int64_t cnt[3 * 8];
+    for (long i = 0; i < batch * size; ++i) v[i] = uniform();
+    CHECK(hs_order_stats_f64(v, batch, n, thr, 1, 0, pos, neg, abs_, cnt) == HS_OK, "stats");
+    for (int g = 0; g < batch; ++g)
+        for (int k = 0; k <= n; ++k) {
+            double p = 0.0, q = 0.0;
+            int64_t c = 0;
+            for (long s = 0; s < size; ++s) {
+                const double x = v[g * size + s];
+                if (popcount(s) != k || fabs(x) < thr[g]) continue;
+                if (x > 0) p += x; else q += x;
+                ++c;
+            }
+            CHECK(fabs(pos[g * 8 + k] - p) < 1e-12 && fabs(neg[g * 8 + k] - q) < 1e-12 &&
+                  cnt[g * 8 + k] == c, "order stats g %d k %d", g, k);
+        }
+    free(v);
+}
+
+int main(void) {
+    srand(7);
+    test_transforms(1);
+    test_transforms(2);
+    test_indices();
+    test_order_stats();
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("C kernel tests passed\n");
+    return 0;
+}

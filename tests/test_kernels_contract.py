@@ -1,0 +1,120 @@
+"""Contracts of the compiled layer: threads, the GIL, references, memory, hypothesis."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import harsanyi as hs
+import reference as ref
+from conftest import tolerance
+
+ALL = [
+    lambda v: hs.and_interactions(v),
+    lambda v: hs.or_interactions(v),
+    lambda v: hs.and_values(v),
+    lambda v: hs.or_values(v),
+    lambda v: hs.and_interactions(v, transpose=True),
+    lambda v: hs.or_values(v, transpose=True),
+    lambda v: hs.shapley_values(v),
+    lambda v: hs.banzhaf_values(v, v),
+    lambda v: hs.interaction_index(v, "sii"),
+    lambda v: hs.order_strength(v, 0.1).absolute,
+]
+
+
+@pytest.fixture
+def restore_threads():
+    yield
+    hs.set_num_threads(None)
+
+
+@pytest.mark.parametrize("shape", [(64, 1 << 10), (2, 1 << 16), (1, 1 << 18)])
+@pytest.mark.parametrize("function", ALL[:6] + ALL[8:9])
+def test_threaded_equals_serial(rng, restore_threads, shape, function):
+    v = rng.standard_normal(shape)
+    hs.set_num_threads(1)
+    serial = function(v)
+    hs.set_num_threads(2)
+    np.testing.assert_array_equal(function(v), serial)
+
+
+def test_thread_settings(restore_threads):
+    hs.set_num_threads(1)
+    assert hs.get_num_threads() == 1
+    hs.set_num_threads(None)
+    assert hs.get_num_threads() >= 1
+    with pytest.raises(ValueError):
+        hs.set_num_threads(-2)
+
+
+def test_python_threads_run_concurrently_and_agree(rng):
+    """The GIL is released around the kernels: results from threads match serial ones."""
+    games = [rng.standard_normal((8, 1 << 12)) for _ in range(4)]
+    expected = [hs.or_interactions(g) for g in games]
+    results = [None] * 4
+
+    def work(i):
+        for _ in range(5):
+            results[i] = hs.or_interactions(games[i])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for got, want in zip(results, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_no_reference_or_memory_leak(rng):
+    v = rng.standard_normal((4, 1 << 10))
+    for function in ALL:  # warm up caches and allocators
+        function(v)
+    gc.collect()
+    refs, rss = sys.getrefcount(v), _rss_bytes()
+    for _ in range(300):
+        for function in ALL:
+            function(v)
+    gc.collect()
+    assert sys.getrefcount(v) == refs
+    assert _rss_bytes() - rss < 8 << 20
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    n=st.integers(0, 7),
+    batch=st.lists(st.integers(1, 3), min_size=0, max_size=2),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    step=st.integers(1, 2),
+)
+def test_hypothesis_against_reference(data, n, batch, dtype, step):
+    shape = tuple(batch) + (1 << n,)
+    values = data.draw(hnp.arrays(
+        np.float64, tuple(batch) + ((1 << n) * step,),
+        elements=st.floats(-100, 100, allow_nan=False, width=32)))
+    v = values[..., ::step].astype(dtype)
+    assert v.shape == shape
+    scale = 100 * 4
+    np.testing.assert_allclose(hs.and_interactions(v), ref.and_interactions(v),
+                               atol=tolerance(dtype, n, scale))
+    np.testing.assert_allclose(hs.or_interactions(v), ref.or_interactions(v),
+                               atol=tolerance(dtype, n, scale))
+    np.testing.assert_allclose(hs.or_values(v), ref.or_values(v), atol=tolerance(dtype, n, scale))
+    if n <= 6:
+        np.testing.assert_allclose(hs.shapley_values(hs.and_interactions(v)),
+                                   ref.shapley_values(v), atol=tolerance(dtype, n, scale))
