@@ -27,7 +27,7 @@ $(PY):
 $(VENV)/.deps: pyproject.toml | $(PY)
 	$(PIP) install --upgrade pip
 	$(PIP) install "$(TORCH)"
-	$(PIP) install setuptools wheel "numpy>=2"
+	$(PIP) install "setuptools>=77" wheel "numpy>=2"
 	$(PIP) install --no-build-isolation -e ".[torch,test]"
 	touch $@
 
@@ -61,8 +61,9 @@ asan: $(VENV)/.built
 	cp build-asan-lib/harsanyi/_core*.so build-asan/harsanyi/
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
-	PYTHONPATH=build-asan $(PY) -m pytest -q -p no:cacheprovider \
-	    tests/test_transforms.py tests/test_indices.py tests/test_order_strength.py
+	PYTHONPATH=build-asan sh -c '$(PY) -c "import harsanyi._core as c; assert \"build-asan\" in c.__file__" && \
+	    $(PY) -m pytest -q -p no:cacheprovider \
+	    tests/test_transforms.py tests/test_indices.py tests/test_order_strength.py'
 
 valgrind:
 	$(CC) -O1 -g -fopenmp -Wall -Wextra -Icsrc tests/c/test_kernels.c $(KERNEL_SOURCES) \
