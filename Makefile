@@ -46,7 +46,7 @@ test-all: $(VENV)/.built
 	$(PY) -m pytest -q -m "slow or not slow"
 
 bench: $(VENV)/.built
-	$(PY) bench/transforms.py
+	for script in bench/[a-z]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # The C tests need no Python; the Python tests load a sanitized copy of the module.
 asan: $(VENV)/.built

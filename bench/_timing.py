@@ -41,3 +41,18 @@ def print_table(header: list[str], rows: list[list[str]]) -> None:
     print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
     for row in rows:
         print(line(row))
+
+
+def paired_best_times(functions, *, rounds: int = 15):
+    """Best wall time of each function, measured in alternation.
+
+    Running the candidates turn by turn spreads any slow phase of the machine over all
+    of them, so their ratio is steadier than with one timing loop after another.
+    """
+    best = [float("inf")] * len(functions)
+    for _ in range(rounds):
+        for i, function in enumerate(functions):
+            t0 = time.perf_counter()
+            function()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best

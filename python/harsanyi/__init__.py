@@ -9,7 +9,8 @@ The definitions, conventions and published settings the package follows are in
 from importlib.metadata import PackageNotFoundError, version
 
 from .indices import banzhaf_values, interaction_index, shapley_values
-from .order_strength import OrderStrength, order_strength
+from .result import Interactions, load
+from .strength import OrderStrength, order_strength
 from .subsets import (
     from_order,
     mask_of,
@@ -23,12 +24,51 @@ from .threads import get_num_threads, has_openmp, set_num_threads
 from .top import TopInteractions, top_interactions
 from .transforms import and_interactions, and_values, or_interactions, or_values
 
+# Parts that need PyTorch load on first use, so that the array API works without it.
+_TORCH_ATTRIBUTES = {
+    "players": ("harsanyi.players", None),
+    "baselines": ("harsanyi.baselines", None),
+    "model_game": ("harsanyi.game", "model_game"),
+    "ModelGame": ("harsanyi.game", "ModelGame"),
+    "explain": ("harsanyi.explanation", "explain"),
+    "learn_baseline": ("harsanyi.learned_baseline", "learn_baseline"),
+    "plots": ("harsanyi.plots", None),
+}
+
+
+def __getattr__(name):
+    if name not in _TORCH_ATTRIBUTES:
+        raise AttributeError(f"module 'harsanyi' has no attribute {name!r}")
+    import importlib
+
+    module_name, attribute = _TORCH_ATTRIBUTES[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        if "torch" not in str(error) or name == "plots":
+            raise
+        raise ImportError(f"harsanyi.{name} needs PyTorch: pip install torch "
+                          "(or pip install 'harsanyi[torch]')") from error
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
 try:
     __version__ = version("harsanyi")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "explain",
+    "model_game",
+    "ModelGame",
+    "players",
+    "baselines",
+    "learn_baseline",
+    "plots",
+    "Interactions",
+    "load",
     "and_interactions",
     "and_values",
     "or_interactions",

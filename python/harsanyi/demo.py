@@ -10,7 +10,7 @@ import argparse
 import numpy as np
 
 from .indices import interaction_index, shapley_values
-from .order_strength import order_strength
+from .strength import order_strength
 from .subsets import subset_masks
 from .top import top_interactions
 from .transforms import and_interactions, or_interactions

@@ -1,0 +1,81 @@
+"""Overhead of hs.explain over the bare forward passes it needs, measured in one run.
+
+For an MLP on tabular data (scikit-learn's wine, 12 feature players) and a small CNN on
+scikit-learn's 8x8 digits (a 4x3 grid of 2x2 patches), it times ``hs.explain(...,
+method="and")`` on a few samples against the forward passes alone over the same 2^n
+masked inputs, prebuilt in one tensor and fed in batches of the same size.  The
+difference is what masking, batching, the value function and the transforms cost.
+
+Run with ``make bench`` or ``python bench/explain.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits, load_wine
+
+sys.path.insert(0, str(Path(__file__).parent))
+import harsanyi as hs  # noqa: E402
+from _timing import format_seconds, paired_best_times, print_table  # noqa: E402
+
+BATCH_SIZES = (512, 2048)
+SAMPLES = 4
+
+
+def tabular_case():
+    data = load_wine()
+    x = torch.tensor((data.data - data.data.mean(0)) / data.data.std(0), dtype=torch.float32)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(13, 256), torch.nn.ReLU(), torch.nn.Linear(256, 256),
+                                torch.nn.ReLU(), torch.nn.Linear(256, 3)).eval()
+    players = hs.players.groups([[i] for i in range(12)], n_features=13)
+    return "MLP 13-256-256-3, wine, 12 features", model, x[:SAMPLES], players, x.mean(0)
+
+
+def image_case():
+    digits = load_digits()
+    x = torch.tensor(digits.images[:, None] / 16.0, dtype=torch.float32)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.ReLU(),
+        torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(32 * 16, 64), torch.nn.ReLU(),
+        torch.nn.Linear(64, 10)).eval()
+    players = hs.players.grid((8, 8), cells=(4, 3), region=(0, 8, 1, 7))
+    return "CNN 2 conv + 2 fc, digits 8x8, 4x3 patches", model, x[:SAMPLES], players, torch.zeros(())
+
+
+def bare_forward(model, masked: torch.Tensor, batch_size: int):
+    with torch.inference_mode():
+        for start in range(0, masked.shape[0], batch_size):
+            model(masked[start:start + batch_size])
+
+
+def main() -> None:
+    torch.set_num_threads(2)
+    print(f"# harsanyi {hs.__version__}, torch {torch.__version__}, {torch.get_num_threads()} "
+          f"threads, {SAMPLES} samples x 2^12 subsets, float32\n")
+    rows = []
+    for name, model, x, players, baseline in (tabular_case(), image_case()):
+        game = hs.model_game(model, x, players=players, baseline=baseline)
+        n = game.n_players
+        masked = torch.stack([game.masked_input(s, sample=i)
+                              for i in range(SAMPLES) for s in range(1 << n)])
+        for batch_size in BATCH_SIZES:
+            t_bare, t_explain = paired_best_times([
+                lambda: bare_forward(model, masked, batch_size),
+                lambda: hs.explain(model, x, players=players, baseline=baseline,
+                                   batch_size=batch_size, show_progress=False),
+            ])
+            rows.append([name, f"{batch_size}", f"{SAMPLES * (1 << n):,}",
+                         format_seconds(t_bare), format_seconds(t_explain),
+                         f"{100 * (t_explain / t_bare - 1):.1f}%"])
+    print_table(["model", "batch", "evaluations", "bare forward", "hs.explain", "overhead"], rows)
+
+
+if __name__ == "__main__":
+    main()

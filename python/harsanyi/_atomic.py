@@ -1,0 +1,38 @@
+"""Writing files so that a crash never leaves one half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode: str = "wb"):
+    """Open a temporary file beside `path`; on success rename it onto `path`.
+
+    The rename is atomic on POSIX and Windows, so readers see either the old file or
+    the complete new one.  On an exception the temporary file is removed and `path`
+    is left as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to (re)write.
+    mode : {"wb", "w"}
+        Binary or text mode.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,120 @@
+"""Baselines: the values that stand in for absent players (theory.md §1).
+
+:func:`harsanyi.model_game` accepts ``baseline=`` as
+
+- ``"zero"``: zeros (for token ids: id 0);
+- ``"mean"``: the mean of ``data`` over its first axis (the dataset mean);
+- a number, or a tensor broadcastable to one input or to the batch;
+- a callable ``f(x) -> baseline`` on the batch, e.g. :func:`damped` or :func:`shift`;
+- ``"learned"``: fitted by :func:`harsanyi.learn_baseline` (theory.md §6).
+"""
+
+from __future__ import annotations
+
+import torch
+
+__all__ = ["damped", "shift", "resolve_baseline", "describe_baseline"]
+
+
+def damped(factor: float = 0.5):
+    """The damped input ``factor * x`` as a baseline.
+
+    Parameters
+    ----------
+    factor : float
+        λ in ``b = λ x``; 0 gives the zero baseline.
+    """
+    factor = float(factor)
+
+    def baseline(x):
+        return factor * x
+
+    baseline.describe = {"kind": "damped", "factor": factor}
+    return baseline
+
+
+def shift(tau: float = 1.0, stop_at_zero: bool = True):
+    """Every feature moved toward 0 by τ (the tabular baseline of the papers' code, τ = 1).
+
+    Parameters
+    ----------
+    tau : float
+        How far each feature moves.
+    stop_at_zero : bool, default True
+        Features closer to 0 than τ become 0 instead of crossing it
+        (``sign(x) max(|x| - τ, 0)``); with False, ``x - τ sign(x)``.
+    """
+    tau = float(tau)
+
+    def baseline(x):
+        moved = x - tau * torch.sign(x)
+        return torch.where(x.abs() < tau, torch.zeros_like(x), moved) if stop_at_zero else moved
+
+    baseline.describe = {"kind": "shift", "tau": tau, "stop_at_zero": stop_at_zero}
+    return baseline
+
+
+def describe_baseline(baseline) -> dict:
+    """A JSON-serialisable record of a baseline argument."""
+    if isinstance(baseline, str):
+        return {"kind": baseline}
+    if isinstance(baseline, (int, float)):
+        return {"kind": "constant", "value": baseline}
+    if isinstance(baseline, torch.Tensor):
+        return {"kind": "tensor", "shape": list(baseline.shape)}
+    if callable(baseline):
+        return dict(getattr(baseline, "describe", {"kind": "callable",
+                                                   "name": getattr(baseline, "__name__", "?")}))
+    return {"kind": type(baseline).__name__}
+
+
+def resolve_baseline(baseline, x: torch.Tensor, data) -> torch.Tensor:
+    """The baseline as a tensor on x's device that broadcasts against the batch x.
+
+    Parameters
+    ----------
+    baseline : str, number, Tensor or callable
+        See the module docstring (``"learned"`` is resolved by the caller).
+    x : Tensor, shape (B, ...)
+        The batch of inputs the players split.
+    data : Tensor or None
+        Inputs to average for ``"mean"``.
+    """
+    sample_shape = tuple(x.shape[1:])
+    integer = not (x.dtype.is_floating_point or x.dtype.is_complex)
+    if isinstance(baseline, str):
+        if baseline == "zero":
+            return torch.zeros(sample_shape, dtype=x.dtype, device=x.device)
+        if baseline == "mean":
+            if data is None:
+                raise ValueError("baseline='mean' needs data=: the inputs (e.g. the training "
+                                 "set) to average over")
+            if integer:
+                raise ValueError("baseline='mean' is not defined for integer inputs (token ids): "
+                                 "give a baseline token id, or mask at the embedding layer")
+            data = torch.as_tensor(data).to(device=x.device, dtype=x.dtype)
+            if tuple(data.shape[1:]) != sample_shape:
+                raise ValueError(f"data has samples of shape {tuple(data.shape[1:])} but x has "
+                                 f"samples of shape {sample_shape}")
+            return data.mean(dim=0)
+        raise ValueError(f"unknown baseline {baseline!r}; use 'zero', 'mean', 'learned', a "
+                         "number, a tensor or a callable")
+    if callable(baseline) and not isinstance(baseline, torch.Tensor):
+        resolved = baseline(x)
+        what = "the baseline callable's result"
+    else:
+        resolved = baseline
+        what = "baseline"
+    resolved = torch.as_tensor(resolved)
+    if integer and (resolved.dtype.is_floating_point or resolved.dtype.is_complex):
+        raise TypeError(f"x holds integers (token ids) but {what} is {resolved.dtype}; give a "
+                        "token id, or mask at the embedding layer with embedding=")
+    resolved = resolved.to(device=x.device, dtype=x.dtype)
+    try:
+        torch.broadcast_shapes(resolved.shape, x.shape)
+    except RuntimeError:
+        raise ValueError(f"{what} has shape {tuple(resolved.shape)}, which does not broadcast "
+                         f"to the inputs of shape {tuple(x.shape)}") from None
+    if resolved.dtype.is_floating_point and not bool(torch.isfinite(resolved).all()):
+        raise ValueError(f"{what} contains NaN or Inf")
+    return resolved

@@ -1,0 +1,499 @@
+"""The game of a PyTorch model on an input: v(S) = output(model(x_S)) for every subset S.
+
+Masked inputs ``x_S`` keep the players in S and put the baseline in place of the others
+(theory.md §1); they are built on the model's device in batches, evaluated under
+``torch.no_grad()`` with the model in eval mode (its previous modes restored after).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import torch
+
+from . import players as players_module
+from ._inputs import ModelInputs, model_device
+from ._progress import progress_bar
+from ._validation import check_memory, format_bytes
+from .baselines import describe_baseline, resolve_baseline
+from .outputs import check_targets, logits_of, predicted_targets, value_function
+
+__all__ = ["ModelGame", "model_game"]
+
+DEFAULT_MAX_EVALUATIONS = 1 << 24
+# Element masks of all 2^n subsets are tabulated up to this many entries.
+MASK_TABLE_MAX = 1 << 24
+# Logits of this many rows are turned into values at once.
+PENDING_ROWS = 1 << 15
+
+
+@contextlib.contextmanager
+def evaluation_mode(model):
+    """Put every module of `model` in eval mode, restoring each one's mode afterwards."""
+    training = [m for m in model.modules() if m.training] \
+        if isinstance(model, torch.nn.Module) else []
+    try:
+        for module in training:
+            module.training = False
+        yield
+    finally:
+        for module in training:
+            module.training = True
+
+
+def _masked_entry(x, masked):
+    if isinstance(x, torch.Tensor):
+        return x
+    if isinstance(x, (tuple, list)):
+        key = masked if masked is not None else next(
+            (i for i, e in enumerate(x) if isinstance(e, torch.Tensor)), None)
+        return x[key] if key is not None and key < len(x) else None
+    if isinstance(x, dict):
+        key = masked if masked is not None else ("input_ids" if "input_ids" in x else next(iter(x), None))
+        return x.get(key)
+    return None
+
+
+def _infer_batched(entry: torch.Tensor, players, data) -> bool:
+    """Whether x carries a batch dimension, by the rules documented in model_game."""
+    if data is not None:
+        return entry.ndim == torch.as_tensor(data).ndim
+    if players.full_sample:
+        return entry.ndim > len(players.shape)
+    # Image players: (H, W) or (C, H, W) is one input, (B, C, H, W) a batch.
+    return entry.ndim >= len(players.shape) + 2
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class ModelGame:
+    """v(S) for every subset S of players, of a model on one input or a batch.
+
+    Build it with :func:`model_game`; see there for the parameters.
+
+    Attributes
+    ----------
+    players : Players
+        The split of the input into players.
+    n_players : int
+        n; each sample has 2**n subsets.
+    n_samples : int
+        Number of samples B.
+    batched : bool
+        Whether x was a batch (values of shape (B, 2**n)) or one input ((2**n,)).
+    targets : ndarray of int64, shape (B,)
+        The class explained for each sample.
+    evaluations : int
+        Model evaluations needed for all values: B * 2**n.
+    """
+
+    def __init__(self, model, x, target=None, *, players=None, baseline="zero", data=None,
+                 output="log-odds", batch_size=512, device=None, show_progress=None,
+                 additional_forward_args=None, embedding=None, masked_input=None,
+                 batched=None, max_evaluations=DEFAULT_MAX_EVALUATIONS):
+        self.model = model
+        self.batch_size = _positive_int(batch_size, "batch_size")
+        self.show_progress = show_progress
+        self.output = output
+        self._value = value_function(output)
+        self._embedding = embedding
+        self._values = None
+        self._x, self._extra_args, self._masked_key = x, additional_forward_args, masked_input
+
+        entry = _masked_entry(x, masked_input)
+        if not isinstance(entry, torch.Tensor):
+            raise TypeError("x must be a tensor, or a tuple/dict holding the tensor the players "
+                            "split (name it with masked_input=)")
+        if players is None:
+            if entry.ndim not in (1, 2) or not entry.dtype.is_floating_point:
+                raise ValueError("pass players=: only a tabular input (one row or a batch of "
+                                 "rows) defaults to one player per feature")
+            players = players_module.features(entry.shape[-1])
+        if not isinstance(players, players_module.Players):
+            raise TypeError("players must be made by harsanyi.players (features, groups, grid, "
+                            "segments, tokens or feature_mask)")
+        self.players = players
+        self.batched = _infer_batched(entry, players, data) if batched is None else bool(batched)
+
+        self.device, move = self._device(model, device, entry)
+        self.inputs = ModelInputs(x, masked_input, self.batched, additional_forward_args,
+                                  self.device, move)
+        self.players.check_input(self.inputs.sample_shape)
+        self._check_work(max_evaluations)
+        self._prepare_masks()
+
+        self._hook_state = None
+        self._baseline_setting = baseline
+        if embedding is None:
+            self.baseline = self._resolve_baseline(baseline, data, target)
+        else:
+            self.baseline = self._resolve_embedding_baseline(baseline, data)
+        self.targets_tensor = self._resolve_targets(target)
+
+    # -- set-up -------------------------------------------------------------------
+
+    @staticmethod
+    def _device(model, device, entry):
+        owner = model_device(model)
+        if device is None:
+            return (owner if owner is not None else entry.device), False
+        device = torch.device(device)
+        if owner is not None and owner != device:
+            raise ValueError(f"the model is on {owner} but device={str(device)!r}; move the "
+                             f"model with model.to({str(device)!r}) or leave device=None")
+        return device, True
+
+    @property
+    def n_players(self) -> int:
+        return self.players.n
+
+    @property
+    def n_samples(self) -> int:
+        return self.inputs.n_samples
+
+    @property
+    def evaluations(self) -> int:
+        return self.n_samples << self.n_players
+
+    def _check_work(self, max_evaluations):
+        n, samples = self.n_players, self.n_samples
+        if self.evaluations > max_evaluations:
+            raise ValueError(
+                f"explaining {samples} sample(s) over n = {n} players needs "
+                f"{self.evaluations:,} model evaluations, more than max_evaluations = "
+                f"{max_evaluations:,}; use fewer players or samples, or raise max_evaluations"
+            )
+        check_memory(self.evaluations * 8 * 2, f"the values of {samples} sample(s) over {n} players")
+
+    def _prepare_masks(self):
+        n = self.n_players
+        index = torch.from_numpy(np.array(self.players.map)).to(self.device)
+        index[index < 0] = n  # background reads the always-present extra column
+        self._map_index = index
+        lead = len(self.inputs.sample_shape) - len(self.players.shape)
+        self._map_view = (1,) * lead + tuple(self.players.shape)
+        self._bits = torch.arange(n, device=self.device)
+        self._mask_table = None
+        if (1 << n) * max(self.players.map.size, 1) <= MASK_TABLE_MAX:
+            self._mask_table = self._element_mask_from_bits(
+                torch.arange(1 << n, device=self.device))
+
+    def _resolve_baseline(self, baseline, data, target):
+        if isinstance(baseline, str) and baseline == "learned":
+            from .learned_baseline import learn_baseline
+
+            self._baseline_setting = "learned"
+            return learn_baseline(
+                self.model, self._x, target, players=self.players, data=data,
+                output=self.output, batch_size=self.batch_size, device=self.device,
+                additional_forward_args=self._extra_args, masked_input=self._masked_key,
+                batched=self.batched).to(self.device)
+        return resolve_baseline(baseline, self.inputs.masked, data)
+
+    def _resolve_embedding_baseline(self, baseline, data):
+        module = self._embedding
+        if not isinstance(module, torch.nn.Module):
+            raise TypeError("embedding= must be the torch.nn.Module whose output is masked")
+        with torch.no_grad():
+            probe = module(self.inputs.masked[:1])
+            if not isinstance(probe, torch.Tensor) or probe.ndim != 3:
+                raise ValueError("the embedding module must return (batch, length, dim) tensors, "
+                                 f"got {getattr(probe, 'shape', type(probe).__name__)}")
+            if isinstance(baseline, str) and baseline == "zero":
+                return torch.zeros(probe.shape[-1], dtype=probe.dtype, device=probe.device)
+            if isinstance(baseline, str) and baseline == "mean":
+                if data is None:
+                    raise ValueError("baseline='mean' needs data=: token ids to embed and average")
+                return module(torch.as_tensor(data).to(self.device)).mean(dim=0)
+            if isinstance(baseline, (int, np.integer)) and not isinstance(baseline, bool):
+                ids = torch.full_like(self.inputs.masked[:1], int(baseline))
+                return module(ids)[0]
+            if isinstance(baseline, torch.Tensor):
+                base = baseline.to(device=probe.device, dtype=probe.dtype)
+                try:
+                    torch.broadcast_shapes(base.shape, probe.shape[1:])
+                except RuntimeError:
+                    raise ValueError(f"the embedding baseline has shape {tuple(base.shape)}; it "
+                                     f"must broadcast to (length, dim) = {tuple(probe.shape[1:])}"
+                                     ) from None
+                return base
+        raise ValueError("with embedding=, baseline must be 'zero', 'mean', a token id or a "
+                         "tensor of embeddings")
+
+    def _resolve_targets(self, target):
+        samples = self.n_samples
+        with evaluation_mode(self.model), torch.no_grad(), self._embedding_hook():
+            probe = []
+            for start in range(0, samples, self.batch_size):
+                index = torch.arange(start, min(start + self.batch_size, samples), device=self.device)
+                probe.append(logits_of(self.inputs.call(
+                    self.model, index, self.inputs.masked.index_select(0, index))))
+            logits = torch.cat(probe)
+        if logits.shape[0] != samples:
+            raise ValueError(f"the model returned {logits.shape[0]} rows for {samples} inputs; "
+                             "its output must have the batch as its first dimension")
+        if target is None:
+            targets = predicted_targets(logits) if logits.ndim <= 2 else torch.zeros(
+                samples, dtype=torch.long, device=self.device)
+        else:
+            targets = torch.as_tensor(target, device=self.device).long().reshape(-1)
+            if targets.numel() == 1:
+                targets = targets.expand(samples)
+            if targets.numel() != samples:
+                raise ValueError(f"target has {targets.numel()} entries for {samples} samples")
+        check_targets(logits, targets, self.output)
+        self._value(logits[:1], targets[:1])  # the value function accepts this output
+        return targets.contiguous()
+
+    @property
+    def targets(self) -> np.ndarray:
+        return self.targets_tensor.cpu().numpy()
+
+    # -- evaluation ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _embedding_hook(self):
+        if self._embedding is None:
+            yield
+            return
+        handle = self._embedding.register_forward_hook(self._mask_embeddings)
+        try:
+            yield
+        finally:
+            handle.remove()
+            self._hook_state = None
+
+    def _mask_embeddings(self, module, inputs, output):
+        if self._hook_state is None:
+            return output
+        present, sample = self._hook_state
+        if output.ndim != 3 or output.shape[:2] != present.shape:
+            raise ValueError(f"the embedding output has shape {tuple(output.shape)}; expected "
+                             f"(rows, length, dim) with (rows, length) = {tuple(present.shape)}")
+        base = self.baseline
+        if base.ndim == 3 and base.shape[0] == self.n_samples and self.n_samples > 1:
+            base = base.index_select(0, sample)
+        return torch.where(present[..., None], output, base)
+
+    def element_mask(self, subsets: torch.Tensor) -> torch.Tensor:
+        """Which elements of one input are present, for each subset mask in `subsets`.
+
+        Returns a bool tensor of shape (k, ...) that broadcasts against one input.
+        """
+        if self._mask_table is not None:
+            return self._mask_table.index_select(0, subsets)
+        return self._element_mask_from_bits(subsets)
+
+    def _element_mask_from_bits(self, subsets: torch.Tensor) -> torch.Tensor:
+        present = ((subsets[:, None] >> self._bits) & 1).bool()
+        extended = torch.cat([present, present.new_ones(present.shape[0], 1)], dim=1)
+        return extended[:, self._map_index].reshape((-1,) + self._map_view)
+
+    def _rows(self, sample, element, baseline):
+        """Masked copies of the samples `sample` (a LongTensor, or one int) under `element`."""
+        x = self.inputs.masked
+        single = isinstance(sample, int)
+        x = x[sample] if single else x.index_select(0, sample)
+        if self._embedding is not None:
+            k = element.shape[0]
+            index = torch.full((k,), sample, device=self.device) if single else sample
+            self._hook_state = (element.reshape(k, -1), index)
+            return x.expand((k,) + tuple(x.shape)) if single else x
+        if baseline.ndim == self.inputs.masked.ndim and baseline.shape[0] != 1:
+            baseline = baseline[sample] if single else baseline.index_select(0, sample)
+        return torch.where(element, x, baseline)
+
+    def evaluate(self, sample: torch.Tensor, subsets: torch.Tensor, baseline=None) -> torch.Tensor:
+        """v for the given (sample, subset mask) pairs, as a float64 tensor (gradients kept).
+
+        The caller sets no_grad and the evaluation mode; :meth:`values` does both.
+        """
+        base = self.baseline if baseline is None else baseline
+        rows = self._rows(sample, self.element_mask(subsets), base)
+        output = self.inputs.call(self.model, sample, rows)
+        v = self._value(output, self.targets_tensor.index_select(0, sample))
+        return v.to(torch.float64)
+
+    def _range_output(self, start: int, stop: int):
+        """The model's output on the rows [start, stop) of the sample-major flat order."""
+        n = self.n_players
+        first, last = start >> n, (stop - 1) >> n
+        if first == last:  # one sample, consecutive subsets: slices, no gathers
+            low = start - (first << n)
+            element = (self._mask_table[low:low + stop - start] if self._mask_table is not None
+                       else self._element_mask_from_bits(
+                           torch.arange(low, low + stop - start, device=self.device)))
+            rows = self._rows(first, element, self.baseline)
+            return self.inputs.call(self.model, first, rows)
+        flat = torch.arange(start, stop, device=self.device)
+        sample = flat >> n
+        rows = self._rows(sample, self.element_mask(flat & ((1 << n) - 1)), self.baseline)
+        return self.inputs.call(self.model, sample, rows)
+
+    def values(self) -> np.ndarray:
+        """v(S) for every subset S of every sample (computed once, then cached).
+
+        Returns
+        -------
+        ndarray of float64, shape (2**n,) for one input or (B, 2**n) for a batch
+            ``values[..., S]`` with bit i of S set iff player i is present.
+        """
+        if self._values is None:
+            self._values = self._compute_values()
+        return self._values
+
+    def _compute_values(self) -> np.ndarray:
+        n, total = self.n_players, self.evaluations
+        out = torch.empty(total, dtype=torch.float64, device=self.device)
+        description = f"v(S) for {self.n_samples} x 2^{n} subsets"
+        # Built-in outputs are computed on many batches' logits at once (small reductions
+        # cost more per call than per row); a callable sees each batch's raw output.
+        pending, pending_from = [], 0
+        with evaluation_mode(self.model), torch.inference_mode(), self._embedding_hook(), \
+                progress_bar(total, description, self.show_progress) as bar:
+            for start in range(0, total, self.batch_size):
+                stop = min(start + self.batch_size, total)
+                output = self._range_output(start, stop)
+                if callable(self.output):
+                    targets = self.targets_tensor[torch.arange(start, stop, device=self.device) >> n]
+                    out[start:stop] = self._value(output, targets).to(torch.float64)
+                else:
+                    pending.append(logits_of(output))
+                    if stop - pending_from >= PENDING_ROWS or stop == total:
+                        flat = torch.arange(pending_from, stop, device=self.device)
+                        logits = torch.cat(pending).to(torch.float64)
+                        out[pending_from:stop] = self._value(logits, self.targets_tensor[flat >> n])
+                        pending, pending_from = [], stop
+                bar.update(stop - start)
+        if not bool(torch.isfinite(out).all()):
+            bad = int(torch.nonzero(~torch.isfinite(out))[0])
+            raise ValueError(
+                f"the model's output gave a non-finite v for subset {bad & ((1 << n) - 1)} of "
+                f"sample {bad >> n}; check the model and the output= choice (e.g. 'prob' of "
+                "an underflowing class)"
+            )
+        values = out.reshape(self.n_samples, 1 << n).cpu().numpy()
+        values = values if self.batched else values[0]
+        values.setflags(write=False)
+        return values
+
+    def __call__(self, coalitions, sample: int = 0) -> np.ndarray:
+        """v for the given coalitions of one sample (a shapiq-style game function).
+
+        Parameters
+        ----------
+        coalitions : array_like of bool, shape (k, n)
+            Row j says which players are present in the j-th coalition.
+        sample : int
+            Which sample of the batch.
+
+        Returns
+        -------
+        ndarray of float64, shape (k,)
+        """
+        coalitions = np.asarray(coalitions).astype(bool)
+        if coalitions.ndim != 2 or coalitions.shape[1] != self.n_players:
+            raise ValueError(f"coalitions must have shape (k, {self.n_players}), got "
+                             f"{coalitions.shape}")
+        if not 0 <= sample < self.n_samples:
+            raise IndexError(f"sample {sample} is out of range for {self.n_samples} samples")
+        masks = coalitions.astype(np.int64) @ (1 << np.arange(self.n_players, dtype=np.int64))
+        masks = torch.as_tensor(masks, device=self.device)
+        values = []
+        with evaluation_mode(self.model), torch.no_grad(), self._embedding_hook():
+            for start in range(0, len(masks), self.batch_size):
+                chunk = masks[start:start + self.batch_size]
+                values.append(self.evaluate(torch.full_like(chunk, sample), chunk))
+        return torch.cat(values).cpu().numpy() if values else np.zeros(0)
+
+    def masked_input(self, mask: int, sample: int = 0) -> torch.Tensor:
+        """The input x_S the model sees for subset `mask` of one sample (for inspection)."""
+        if self._embedding is not None:
+            raise ValueError("with embedding= the masking happens inside the model")
+        element = self.element_mask(torch.tensor([int(mask)], device=self.device))
+        return self._rows(int(sample), element, self.baseline)[0]
+
+    def settings(self) -> dict:
+        """A JSON-serialisable record of how the game was built."""
+        return {
+            "players": self.players.describe(),
+            "baseline": describe_baseline(self._baseline_setting),
+            "output": self.output if isinstance(self.output, str) else
+            getattr(self.output, "__name__", "callable"),
+            "targets": self.targets.tolist(),
+            "batched": self.batched,
+            "embedding": None if self._embedding is None else type(self._embedding).__name__,
+            "model": type(self.model).__name__,
+        }
+
+    def __repr__(self) -> str:
+        return (f"ModelGame(n_players={self.n_players}, n_samples={self.n_samples}, "
+                f"evaluations={self.evaluations:,}, values="
+                f"{format_bytes(self.evaluations * 8)})")
+
+
+def model_game(model, x, target=None, *, players=None, baseline="zero", data=None,
+               output="log-odds", batch_size=512, device=None, show_progress=None,
+               additional_forward_args=None, embedding=None, masked_input=None,
+               batched=None, max_evaluations=DEFAULT_MAX_EVALUATIONS) -> ModelGame:
+    """The game v(S) = output(model(x_S)) of a PyTorch model over all subsets of players.
+
+    Parameters
+    ----------
+    model : torch.nn.Module or callable
+        Takes a batch and returns logits (Hugging Face outputs with ``.logits`` and tuples
+        whose first entry is the logits are read too).
+    x : Tensor, tuple or dict of Tensors
+        One input or a batch.  For a tuple or dict, `masked_input` names the entry the
+        players split; the other entries ride along unmasked.
+    target : int, sequence or Tensor, optional
+        The class explained, one for all samples or one per sample; default: the class
+        the model predicts for x.  Unused for ``output="raw"``.
+    players : Players, optional
+        How x splits into players (:mod:`harsanyi.players`); default one player per
+        feature for tabular input.
+    baseline : "zero", "mean", "learned", number, Tensor or callable
+        What absent players become (:mod:`harsanyi.baselines`; theory.md §1, §6).
+    data : Tensor, optional
+        Inputs to average for ``baseline="mean"`` (also tells the sample shape).
+    output : "log-odds", "logit", "prob", "raw" or callable
+        The scalar read off the model's output (:mod:`harsanyi.outputs`).
+    batch_size : int
+        Masked inputs per forward pass.
+    device : str or torch.device, optional
+        Where to run; default the model's device (inputs elsewhere are refused).  Given,
+        the inputs are moved there.
+    show_progress : bool, optional
+        Show a progress bar of model evaluations (default: only for long work).
+    additional_forward_args : tuple, optional
+        Extra positional arguments for the model (tensors with the batch dimension are
+        gathered with the rows).
+    embedding : torch.nn.Module, optional
+        Mask at this module's output (token players of a text model) instead of the input:
+        masked positions get the baseline embedding.
+    masked_input : int or str, optional
+        The entry of a tuple or dict input that the players split.
+    batched : bool, optional
+        Whether x has a batch dimension.  By default: x is a batch when it has one more
+        dimension than `data`'s samples; for feature and token players when it has more
+        dimensions than the player map; for image players when it has at least two more
+        (so (C, H, W) is one image and (B, C, H, W) a batch).
+    max_evaluations : int
+        Refuse work above this many model evaluations (B * 2**n).
+
+    Returns
+    -------
+    ModelGame
+        Call ``.values()`` for the (B, 2**n) or (2**n,) array of v(S).
+    """
+    return ModelGame(model, x, target, players=players, baseline=baseline, data=data,
+                     output=output, batch_size=batch_size, device=device,
+                     show_progress=show_progress, additional_forward_args=additional_forward_args,
+                     embedding=embedding, masked_input=masked_input, batched=batched,
+                     max_evaluations=max_evaluations)
+

@@ -1,0 +1,113 @@
+"""The scalar v(x_S) read off a model's output (theory.md §1).
+
+- ``"log-odds"`` (default, the papers'): ``log(p_y / (1 - p_y))`` with p = softmax(logits),
+  computed stably as ``logit_y - logsumexp(logits without y)``; for a single-logit binary
+  net it is the logit for y = 1 and minus the logit for y = 0.
+- ``"logit"``: the raw logit of y (a single-logit net: its logit).
+- ``"prob"``: p_y (a single-logit net: the sigmoid of ± its logit).
+- ``"raw"``: the model's single output per sample, for regressors.
+- a callable ``f(output, target) -> v`` on a batch: output as the model returns it
+  (logits extracted from Hugging Face outputs), target a LongTensor, v of shape (batch,).
+"""
+
+from __future__ import annotations
+
+import torch
+
+__all__ = ["OUTPUTS", "logits_of", "value_function", "check_targets", "predicted_targets"]
+
+OUTPUTS = ("log-odds", "logit", "prob", "raw")
+
+
+def logits_of(output):
+    """The tensor of a model's output: Hugging Face ``.logits``, a tuple's first entry."""
+    if isinstance(output, torch.Tensor):
+        return output
+    logits = getattr(output, "logits", None)
+    if isinstance(logits, torch.Tensor):
+        return logits
+    if isinstance(output, dict) and isinstance(output.get("logits"), torch.Tensor):
+        return output["logits"]
+    if isinstance(output, (tuple, list)) and output and isinstance(output[0], torch.Tensor):
+        return output[0]
+    raise TypeError(
+        f"the model returned {type(output).__name__}; expected a tensor of logits, an object "
+        "with .logits, or a tuple whose first entry is the logits"
+    )
+
+
+def _classes(logits: torch.Tensor, output: str) -> int:
+    """Number of classes (1 for a single-logit or scalar output), checking the shape."""
+    if logits.ndim == 1 or (logits.ndim == 2 and logits.shape[1] == 1):
+        return 1
+    if logits.ndim == 2:
+        if output == "raw":
+            raise ValueError(
+                f"output='raw' needs one value per sample, but the model returns shape "
+                f"{tuple(logits.shape)}; choose output='log-odds', 'logit' or 'prob'"
+            )
+        return logits.shape[1]
+    raise ValueError(
+        f"the model returns shape {tuple(logits.shape)}; output={output!r} needs logits of "
+        "shape (batch, classes) or (batch,); pass a callable output=f(output, target) to "
+        "reduce other outputs to one number per sample"
+    )
+
+
+def check_targets(logits: torch.Tensor, targets: torch.Tensor, output: str) -> None:
+    """Raise ValueError if a target is out of range for the model's classes."""
+    if output == "raw" or callable(output):
+        return
+    classes = _classes(logits, output)
+    limit = 2 if classes == 1 else classes
+    bad = (targets < 0) | (targets >= limit)
+    if bool(bad.any()):
+        raise ValueError(
+            f"target {int(targets[bad][0])} is out of range for a model with "
+            f"{limit} classes" + (" (one logit: targets are 0 or 1)" if classes == 1 else "")
+        )
+
+
+def predicted_targets(logits: torch.Tensor) -> torch.Tensor:
+    """The class a model predicts: argmax of the logits, or logit > 0 for one logit."""
+    if logits.ndim == 1 or logits.shape[-1] == 1:
+        return (logits.reshape(-1) > 0).long()
+    return logits.argmax(dim=-1)
+
+
+def value_function(output):
+    """The function (model output, targets) -> v of shape (batch,) for `output`."""
+    if callable(output):
+        def custom(raw, targets):
+            v = output(raw, targets)
+            if not isinstance(v, torch.Tensor) or v.shape != (targets.shape[0],):
+                raise ValueError(
+                    f"the output callable must return a tensor of shape ({targets.shape[0]},), "
+                    f"got {getattr(v, 'shape', type(v).__name__)}"
+                )
+            return v
+        return custom
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; choose one of {OUTPUTS} or a callable")
+
+    def compute(raw, targets):
+        logits = logits_of(raw)
+        classes = _classes(logits, output)
+        if output == "raw":
+            return logits.reshape(-1)
+        if classes == 1:
+            z = logits.reshape(-1)
+            signed = torch.where(targets == 1, z, -z)
+            return {"log-odds": signed, "logit": z, "prob": torch.sigmoid(signed)}[output]
+        picked = logits.gather(1, targets[:, None])[:, 0]
+        if output == "logit":
+            return picked
+        if output == "prob":
+            return torch.softmax(logits, dim=1).gather(1, targets[:, None])[:, 0]
+        # log(p_y / (1 - p_y)) = z_y - logsumexp(z_c, c != y), the max taken out by hand
+        # (torch.logsumexp is slow on the many short rows this sees).
+        others = logits.scatter(1, targets[:, None], float("-inf"))
+        peak = others.amax(dim=1, keepdim=True)
+        return picked - peak[:, 0] - torch.log(torch.exp(others - peak).sum(dim=1))
+
+    return compute
