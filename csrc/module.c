@@ -15,6 +15,7 @@
 #include "transforms.h"
 #include "indices.h"
 #include "order_stats.h"
+#include "and_or.h"
 
 /* ------------------------------------------------------------------------- */
 /* Array checks                                                              */
@@ -294,6 +295,78 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+
+/* ------------------------------------------------------------------------- */
+/* AND-OR decomposition                                                      */
+/* ------------------------------------------------------------------------- */
+
+/* Raises and returns -1 unless `a` is a writeable (if asked) contiguous float64 array of `count`. */
+static int check_f64(PyArrayObject *a, const char *name, hs_index count, int writeable) {
+    if (PyArray_TYPE(a) != NPY_FLOAT64 || !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
+        (writeable && !PyArray_ISWRITEABLE(a)) || PyArray_SIZE(a) != count) {
+        PyErr_Format(PyExc_ValueError, "%s must be a%s contiguous float64 array of %zd values",
+                     name, writeable ? " writeable" : "", (Py_ssize_t)count);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
+    PyArrayObject *v, *tau, *a, *o, *noise, *info;
+    int n, status;
+    hs_index batch;
+    hs_pdhg_options options;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!iiddd", &PyArray_Type, &v, &PyArray_Type, &tau,
+                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
+                          &PyArray_Type, &info, &options.max_iter, &options.check_every,
+                          &options.tol, &options.weight, &options.step))
+        return NULL;
+    if (check_real_array(v, "values", 0) || game_shape(v, "values", &n, &batch)) return NULL;
+    const hs_index count = batch << n;
+    if (check_f64(v, "values", count, 0) || check_f64(tau, "tau", batch, 0) ||
+        check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
+        check_f64(noise, "noise_out", count, 1) ||
+        check_f64(info, "info", batch * HS_INFO_FIELDS, 1))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    status = hs_and_or_pdhg((const double *)PyArray_DATA(v), (const double *)PyArray_DATA(tau),
+                            (double *)PyArray_DATA(a), (double *)PyArray_DATA(o),
+                            (double *)PyArray_DATA(noise), batch, n, &options,
+                            (double *)PyArray_DATA(info));
+    Py_END_ALLOW_THREADS
+    if (raise_status(status)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
+    PyArrayObject *v, *tau, *a, *o, *gamma, *noise, *objective;
+    int iterations, n, status;
+    double lr, momentum;
+    hs_index batch;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!idd", &PyArray_Type, &v, &PyArray_Type, &tau,
+                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &gamma,
+                          &PyArray_Type, &noise, &PyArray_Type, &objective, &iterations, &lr,
+                          &momentum))
+        return NULL;
+    if (check_real_array(v, "values", 0) || game_shape(v, "values", &n, &batch)) return NULL;
+    const hs_index count = batch << n;
+    if (check_f64(v, "values", count, 0) || check_f64(tau, "tau", batch, 0) ||
+        check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
+        check_f64(gamma, "gamma_out", count, 1) || check_f64(noise, "noise_out", count, 1) ||
+        check_f64(objective, "objective", batch, 1))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    status = hs_and_or_sgd((const double *)PyArray_DATA(v), (const double *)PyArray_DATA(tau),
+                           (double *)PyArray_DATA(a), (double *)PyArray_DATA(o),
+                           (double *)PyArray_DATA(gamma), (double *)PyArray_DATA(noise),
+                           (double *)PyArray_DATA(objective), batch, n, iterations, lr, momentum);
+    Py_END_ALLOW_THREADS
+    if (raise_status(status)) return NULL;
+    Py_RETURN_NONE;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Threads                                                                   */
 /* ------------------------------------------------------------------------- */
@@ -327,6 +400,12 @@ static PyMethodDef core_methods[] = {
      "superset_index(m, out, index): SII (0) or BII (1) over all subsets."},
     {"order_stats", py_order_stats, METH_VARARGS,
      "order_stats(I, threshold, relative, positive, negative, absolute, count)."},
+    {"and_or_pdhg", py_and_or_pdhg, METH_VARARGS,
+     "and_or_pdhg(v, tau, and_out, or_out, noise_out, info, max_iter, check_every, tol, "
+     "weight, step): the AND-OR decomposition by restarted PDHG."},
+    {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
+     "and_or_sgd(v, tau, and_out, or_out, gamma_out, noise_out, objective, iterations, lr, "
+     "momentum): the published SGD schedule on butterflies."},
     {"get_num_threads", py_get_num_threads, METH_NOARGS,
      "get_num_threads() -> int: threads the kernels use."},
     {"set_num_threads", py_set_num_threads, METH_VARARGS,
@@ -360,7 +439,8 @@ PyMODINIT_FUNC PyInit__core(void) {
         PyModule_AddIntConstant(module, "SHAPLEY", HS_SHAPLEY) ||
         PyModule_AddIntConstant(module, "BANZHAF", HS_BANZHAF) ||
         PyModule_AddIntConstant(module, "SII", HS_SII) ||
-        PyModule_AddIntConstant(module, "BII", HS_BII)) {
+        PyModule_AddIntConstant(module, "BII", HS_BII) ||
+        PyModule_AddIntConstant(module, "INFO_FIELDS", HS_INFO_FIELDS)) {
         Py_DECREF(module);
         return NULL;
     }

@@ -15,3 +15,7 @@
 #include "transforms_impl.h"
 #undef REAL
 #undef FN
+
+int hs_transform_game_f64(const double *in, double *out, int n, int kind, int parallel) {
+    return transform_game_f64(in, out, n, kind, parallel);
+}

@@ -28,4 +28,7 @@ enum {
 int hs_transform_f64(const double *in, double *out, hs_index batch, int n, int kind);
 int hs_transform_f32(const float *in, float *out, hs_index batch, int n, int kind);
 
+/* One game; `parallel` lets the transform use several threads (0 inside a parallel loop). */
+int hs_transform_game_f64(const double *in, double *out, int n, int kind, int parallel);
+
 #endif /* HS_TRANSFORMS_H */

@@ -7,6 +7,7 @@
  */
 
 static int FN(transform_game)(const REAL *in, REAL *out, int n, int kind, int parallel) {
+    if (n < 0 || n > HS_MAX_PLAYERS) return HS_EINVAL;
     const hs_index full = ((hs_index)1 << n) - 1;
     const REAL in_empty = in[0];
     double total = 0.0;

@@ -130,3 +130,28 @@ def test_results_of_arrays_validate_shapes():
         hs.Interactions(np.zeros(6), np.zeros(6))
     with pytest.raises(ValueError, match="names"):
         hs.Interactions(np.zeros(4), np.zeros(4), names=("a",))
+
+
+def test_explain_and_or_result(tmp_path):
+    x = torch.randn(2, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    res = hs.explain(models.mlp(5), x, target=[0, 1], method="and-or", noise_bound=0.02)
+    assert res.or_interactions.shape == (2, 32)
+    rebuilt = hs.and_values(res.and_interactions) + hs.or_values(res.or_interactions)
+    np.testing.assert_allclose(rebuilt, res.values + res.extra["noise"], atol=1e-10)
+    info = res.settings["and_or"]
+    assert info["noise_bound"] == 0.02 and all(info["converged"]) and max(info["gap"]) <= 1e-4
+    assert res.top(3, kind="or").masks.shape == (2, 3)
+    np.testing.assert_allclose(res.shapley_values(), ref.shapley_values(res.values + res.extra["noise"]),
+                               atol=1e-10)
+    back = hs.load(res.save(tmp_path / "and_or.npz"))
+    np.testing.assert_array_equal(back.or_interactions, res.or_interactions)
+    np.testing.assert_array_equal(back.extra["gamma"], res.extra["gamma"])
+    assert back.settings == res.settings
+
+
+def test_explain_rejects_unknown_methods_and_options():
+    x = torch.randn(5, dtype=torch.float64)
+    with pytest.raises(ValueError, match="unknown method"):
+        hs.explain(models.mlp(5), x, method="or")
+    with pytest.raises(TypeError, match="takes no options"):
+        hs.explain(models.mlp(5), x, method="and", noise_bound=0.1)

@@ -8,6 +8,7 @@ The definitions, conventions and published settings the package follows are in
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .and_or import AndOrResult, and_or
 from .indices import banzhaf_values, interaction_index, shapley_values
 from .result import Interactions, load
 from .strength import OrderStrength, order_strength
@@ -69,6 +70,8 @@ __all__ = [
     "plots",
     "Interactions",
     "load",
+    "and_or",
+    "AndOrResult",
     "and_interactions",
     "and_values",
     "or_interactions",

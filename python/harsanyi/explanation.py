@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .and_or import and_or
 from .game import DEFAULT_MAX_EVALUATIONS, ModelGame
 from .result import Interactions
 from .transforms import and_interactions
 
-__all__ = ["explain", "METHODS"]
+__all__ = ["explain", "interactions_of_values", "METHODS"]
 
-METHODS = ("and",)
+METHODS = ("and", "and-or")
 
 
-def interactions_of_game(game: ModelGame, method: str = "and", **solver_options) -> Interactions:
-    """Interactions of an already built game by `method` (see :func:`explain`)."""
+def interactions_of_values(values, names, settings: dict, method: str = "and",
+                           **solver_options) -> Interactions:
+    """Interactions of game values by `method` (see :func:`explain`)."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
-    if solver_options:
-        raise TypeError(f"method {method!r} takes no options {sorted(solver_options)}")
-    values = game.values()
-    settings = {**game.settings(), "method": method}
-    return Interactions(values, and_interactions(values), None, game.players.names, settings)
+    settings = {**settings, "method": method}
+    if method == "and":
+        if solver_options:
+            raise TypeError(f"method 'and' takes no options {sorted(solver_options)}")
+        return Interactions(values, and_interactions(values), None, names, settings)
+    split = and_or(values, **solver_options)
+    settings["and_or"] = {
+        "solver": split.method,
+        "noise_bound": solver_options.get("noise_bound", 0.04),
+        "absolute_bound": solver_options.get("absolute_bound"),
+        "objective": np.atleast_1d(split.objective).tolist(),
+        "gap": np.atleast_1d(split.gap).tolist(),
+        "iterations": np.atleast_1d(split.iterations).tolist(),
+        "converged": np.atleast_1d(split.converged).tolist(),
+    }
+    return Interactions(values, split.and_interactions, split.or_interactions, names, settings,
+                        {"noise": split.noise, "gamma": split.gamma})
 
 
 def explain(model, x, target=None, *, players=None, baseline="zero", data=None,
@@ -30,12 +46,17 @@ def explain(model, x, target=None, *, players=None, baseline="zero", data=None,
     """Interactions of a PyTorch model on one input or a batch.
 
     Builds the game with :func:`harsanyi.model_game` (see there for every argument but
-    `method`), evaluates it on all 2**n subsets and transforms it.
+    `method` and the solver options), evaluates it on all 2**n subsets and decomposes it.
 
     Parameters
     ----------
-    method : {"and"}
-        ``"and"``: AND (Harsanyi) interactions of the game (theory.md §2).
+    method : {"and", "and-or"}
+        ``"and"``: AND (Harsanyi) interactions of the game (theory.md §2);
+        ``"and-or"``: the sparsest AND-OR decomposition (theory.md §4), by
+        :func:`harsanyi.and_or`.
+    **solver_options
+        For ``"and-or"``: ``noise_bound``, ``absolute_bound``, ``tol``, ``max_iter``,
+        ``method`` ("pdhg" or "sgd"), ... as for :func:`harsanyi.and_or`.
 
     Returns
     -------
@@ -55,4 +76,5 @@ def explain(model, x, target=None, *, players=None, baseline="zero", data=None,
                      show_progress=show_progress, additional_forward_args=additional_forward_args,
                      embedding=embedding, masked_input=masked_input, batched=batched,
                      max_evaluations=max_evaluations)
-    return interactions_of_game(game, method, **solver_options)
+    return interactions_of_values(game.values(), game.players.names, game.settings(), method,
+                                  **solver_options)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "and_or.h"
 #include "butterfly.h"
 #include "indices.h"
 #include "order_stats.h"
@@ -205,12 +206,61 @@ static void test_order_stats(void) {
     free(v);
 }
 
+/* |Z a + A o - v - noise|, the largest over subsets. */
+static double faithfulness(const double *v, const double *a, const double *o,
+                           const double *noise, int n) {
+    const long size = 1L << n;
+    double *za = malloc(size * sizeof(double)), *ao = malloc(size * sizeof(double));
+    naive_forward(HS_AND_VALUES, a, za, n);
+    naive_forward(HS_OR_VALUES, o, ao, n);
+    double worst = 0.0;
+    for (long s = 0; s < size; ++s) worst = fmax(worst, fabs(za[s] + ao[s] - v[s] - noise[s]));
+    free(za);
+    free(ao);
+    return worst;
+}
+
+static void test_and_or(int threads) {
+    hs_set_num_threads(threads);
+    const int n = 5, batch = 3;
+    const long size = 1L << n;
+    double *v = malloc(batch * size * sizeof(double)), *a = malloc(batch * size * sizeof(double));
+    double *o = malloc(batch * size * sizeof(double)), *q = malloc(batch * size * sizeof(double));
+    double *gamma = malloc(batch * size * sizeof(double));
+    double tau[3] = {0.0, 0.05, 0.3}, info[3 * HS_INFO_FIELDS], objective[3];
+    for (long i = 0; i < batch * size; ++i) v[i] = uniform();
+    hs_pdhg_options options = {200000, 1e-6, 64, 0.995, 3.0};
+    CHECK(hs_and_or_pdhg(v, tau, a, o, q, batch, n, &options, info) == HS_OK, "pdhg status");
+    for (int g = 0; g < batch; ++g) {
+        const double *r = info + g * HS_INFO_FIELDS;
+        double l1 = 0.0;
+        for (long s = 0; s < size; ++s) {
+            l1 += fabs(a[g * size + s]) + fabs(o[g * size + s]);
+            CHECK(fabs(q[g * size + s]) <= tau[g] * (1 + 1e-12) + 1e-15, "noise bound g %d", g);
+            if (popcount(s) <= 1) CHECK(o[g * size + s] == 0.0, "OR of order <= 1, g %d", g);
+        }
+        CHECK(faithfulness(v + g * size, a + g * size, o + g * size, q + g * size, n) < 1e-12,
+              "pdhg faithfulness g %d", g);
+        CHECK(fabs(l1 - r[HS_INFO_OBJECTIVE]) < 1e-12 * (1 + l1), "objective g %d", g);
+        CHECK(r[HS_INFO_CONVERGED] == 1.0 && r[HS_INFO_GAP] <= 1e-6, "convergence g %d", g);
+        CHECK(r[HS_INFO_DUAL] <= r[HS_INFO_OBJECTIVE] * (1 + 1e-12), "bounds g %d", g);
+    }
+    CHECK(hs_and_or_sgd(v, tau, a, o, gamma, q, objective, batch, n, 200, 1e-3, 0.9) == HS_OK,
+          "sgd status");
+    for (int g = 0; g < batch; ++g)
+        CHECK(faithfulness(v + g * size, a + g * size, o + g * size, q + g * size, n) < 1e-12,
+              "sgd faithfulness g %d", g);
+    free(v); free(a); free(o); free(q); free(gamma);
+}
+
 int main(void) {
     srand(7);
     test_transforms(1);
     test_transforms(2);
     test_indices();
     test_order_stats();
+    test_and_or(1);
+    test_and_or(2);
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

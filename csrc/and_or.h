@@ -1,0 +1,56 @@
+/*
+ * The sparse AND-OR decomposition of a game (theory.md §4).
+ *
+ * Find interactions x = (a, o) minimising ||a||_1 + ||o||_1 subject to
+ * |Z a + A o - v| <= tau elementwise, Z and A the AND and OR inverse transforms, with
+ * o(T) = 0 for |T| <= 1 (there the AND and OR atoms coincide, so the optimum is
+ * unchanged and the empty set and singletons are AND interactions).
+ */
+#ifndef HS_AND_OR_H
+#define HS_AND_OR_H
+
+#include "hs_common.h"
+
+typedef struct {
+    int max_iter;        /* iterations at most                                          */
+    double tol;          /* stop when (primal - dual) / |primal| <= tol                 */
+    int check_every;     /* iterations between restart and gap checks                   */
+    double step;         /* fraction of the largest stable step (below 1)               */
+    double weight;       /* initial primal weight (balance of primal and dual steps)    */
+} hs_pdhg_options;
+
+/* Fields of the per-game record (batch x HS_INFO_FIELDS doubles) the solver writes. */
+enum {
+    HS_INFO_OBJECTIVE = 0, /* ||a||_1 + ||o||_1 of the returned, exactly feasible point */
+    HS_INFO_DUAL = 1,      /* a dual objective: the optimum lies in [dual, objective]    */
+    HS_INFO_GAP = 2,       /* (objective - dual) / max(|objective|, |dual|)              */
+    HS_INFO_ITERATIONS = 3,
+    HS_INFO_CONVERGED = 4, /* 1 if gap <= tol                                           */
+    HS_INFO_FIELDS = 5
+};
+
+/*
+ * Restarted Halpern PDHG with Pock-Chambolle diagonal steps, primal-weight updates
+ * and a certified gap, for `batch` games of 2^n values.
+ *
+ * v, tau:       the games (batch x 2^n) and their noise bounds (batch).
+ * and_out, or_out, noise_out: results (batch x 2^n); noise = Z a + A o - v.
+ * info:         batch x HS_INFO_FIELDS doubles.
+ * Returns HS_OK, HS_ENOMEM, or HS_EDIVERGED if the iterates became non-finite.
+ */
+int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *or_out,
+                   double *noise_out, hs_index batch, int n, const hs_pdhg_options *options,
+                   double *info);
+
+/*
+ * The published schedule (theory.md §4): SGD with momentum on (gamma, q), minimising
+ * ||M v_and||_1 + ||F v_or||_1 with v_and = (v + q)/2 + gamma, v_or = (v + q)/2 - gamma,
+ * learning rate lr_t = lr * 10^(-t / (iterations - 1)), q clamped to [-tau, tau].
+ * Writes the AND and OR interactions of the final (gamma, q), gamma and q, and the
+ * objective in objective[g].  No folding: the caller folds singletons if asked.
+ */
+int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *or_out,
+                  double *gamma_out, double *noise_out, double *objective,
+                  hs_index batch, int n, int iterations, double lr, double momentum);
+
+#endif /* HS_AND_OR_H */

@@ -1,0 +1,353 @@
+/*
+ * The AND-OR decomposition by restarted Halpern PDHG (see and_or.h).
+ *
+ * An OR atom is the constant 1 minus a reversed AND atom: A o = (Σ o) 1 - R Z o.  The
+ * iterations run on that form, with the scalar s = Σ o as a variable of its own,
+ *   Z a - R Z o + s 1 in [v - tau, v + tau],   s - Σ o = 0,
+ * whose rows and columns are as sparse as Z's (the dense all-ones direction is one
+ * row and one column instead of all of them); it converges in about half the steps.
+ * One PDHG step T (primal x = (a, o, s), dual (y, y_s)) is
+ *   x+ = prox(x - T K^T y),   y+ = y + S K(2x+ - x) - S clamp(y / S + K(2x+ - x), box),
+ * four butterflies.  The diagonal steps are Pock-Chambolle's (inverse absolute column
+ * and row sums of K, known in closed form from subset sizes) scaled by a primal weight w.  Halpern's anchored, reflected iteration
+ *   z <- (k+1)/(k+2) (2 T(z) - z) + 1/(k+2) z0
+ * restarts at T(z) when the fixed-point residual has fallen enough, and the weight
+ * follows the ratio of primal to dual movement between restarts (as in PDLP).
+ *
+ * Every check, the current T(z) is made exactly feasible (the residual outside the
+ * box is added to a through the Mobius transform) for an upper bound, and y is
+ * scaled into dual feasibility for a lower bound: their gap certifies the result.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "and_or.h"
+#include "transforms.h"
+
+enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
+static const double RESTART_FACTOR[2] = {0.2, 0.8};
+static const double RESTART_ARTIFICIAL = 0.36; /* fraction of all iterations */
+static const double WEIGHT_SMOOTHING = 0.5;
+
+/* Steps that depend only on n: inverse column sums of |Z| and |A| and row sums of |K|. */
+typedef struct {
+    int n;
+    hs_index size;
+    double *step_a, *step_o, *step_y;
+    double step_s, step_last; /* the scalar s = Σ o and its equation */
+} shape;
+
+static void shape_free(shape *s) {
+    free(s->step_a);
+    free(s->step_o);
+    free(s->step_y);
+}
+
+static int shape_init(shape *s, int n) {
+    const hs_index size = (hs_index)1 << n;
+    s->n = n;
+    s->size = size;
+    s->step_a = malloc((size_t)size * sizeof(double));
+    s->step_o = malloc((size_t)size * sizeof(double));
+    s->step_y = malloc((size_t)size * sizeof(double));
+    if (!s->step_a || !s->step_o || !s->step_y) {
+        shape_free(s);
+        return HS_ENOMEM;
+    }
+    for (hs_index t = 0; t < size; ++t) {
+        const int k = hs_popcount((uint64_t)t);
+        const double outside = ldexp(1.0, n - k); /* subsets disjoint from t */
+        s->step_a[t] = 1.0 / outside;             /* column of Z: supersets of t */
+        /* column of -R Z: subsets disjoint from t; plus the equation s = Σ o */
+        s->step_o[t] = k >= 2 ? 1.0 / (outside + 1.0) : 0.0;
+        /* row t: 2^k AND atoms, OR atoms of order >= 2 disjoint from t, and s */
+        s->step_y[t] = 1.0 / (ldexp(1.0, k) + (outside - (n - k) - 1.0) + 1.0);
+    }
+    s->step_s = 1.0 / ((double)size + 1.0);
+    s->step_last = 1.0 / ((double)size - n - 1.0 + 1.0);
+    return HS_OK;
+}
+
+/* Work arrays of one game. */
+typedef struct {
+    double *a, *o, *y, *a0, *o0, *y0, *a1, *o1, *y1, *ga, *go, *kx, *tmp, *best_a, *best_o;
+    double *ta, *to, *sy, *inv_sy; /* the steps at the current primal weight */
+    double s, s0, s1, ys, ys0, ys1;  /* the scalar s, its equation's dual, and copies */
+    double ts, tys;                  /* their steps */
+    double *block;
+} work;
+
+static int work_init(work *w, hs_index size) {
+    const int arrays = 19;
+    w->block = malloc((size_t)size * arrays * sizeof(double));
+    if (!w->block) return HS_ENOMEM;
+    double **slots[] = {&w->a,  &w->o,  &w->y,  &w->a0,     &w->o0,     &w->y0, &w->a1,
+                        &w->o1, &w->y1, &w->ga, &w->go,     &w->kx,     &w->tmp, &w->best_a,
+                        &w->best_o, &w->ta, &w->to, &w->sy, &w->inv_sy};
+    for (int i = 0; i < arrays; ++i) *slots[i] = w->block + i * size;
+    return HS_OK;
+}
+
+static double sum(const double *x, hs_index size) {
+    double total = 0.0;
+    for (hs_index i = 0; i < size; ++i) total += x[i];
+    return total;
+}
+
+/* out = Z a + A o */
+static void apply_k(const shape *s, const double *a, const double *o, double *out,
+                    double *tmp, int par) {
+    hs_transform_game_f64(a, out, s->n, HS_AND_VALUES, par);
+    hs_transform_game_f64(o, tmp, s->n, HS_OR_VALUES, par);
+    for (hs_index i = 0; i < s->size; ++i) out[i] += tmp[i];
+}
+
+/* The split form: out = Z a - R Z o + s_value = Z a + A o - Σ o + s_value; returns s - Σ o. */
+static double apply_split_k(const shape *s, const double *a, const double *o, double s_value,
+                            double *out, double *tmp, int par) {
+    apply_k(s, a, o, out, tmp, par);
+    const double total = sum(o, s->size);
+    for (hs_index i = 0; i < s->size; ++i) out[i] += s_value - total;
+    return s_value - total;
+}
+
+/* (ga, go) = (Z^T y, A^T y) with the OR part kept to orders >= 2 */
+static void apply_kt(const shape *s, const double *y, double *ga, double *go, int par) {
+    hs_transform_game_f64(y, ga, s->n, HS_AND_VALUES_T, par);
+    hs_transform_game_f64(y, go, s->n, HS_OR_VALUES_T, par);
+    for (hs_index i = 0; i < s->size; ++i)
+        if (s->step_o[i] == 0.0) go[i] = 0.0;
+}
+
+/* The split form's transpose: (Z^T y, -(R Z)^T y - y_s, Σ y + y_s); returns the last. */
+static double apply_split_kt(const shape *s, const double *y, double ys, double *ga,
+                             double *go, int par) {
+    apply_kt(s, y, ga, go, par);
+    const double total = sum(y, s->size);
+    for (hs_index i = 0; i < s->size; ++i)
+        if (s->step_o[i] != 0.0) go[i] -= total + ys;
+    return total + ys;
+}
+
+static inline double clamp(double z, double lo, double hi) {
+    return z < lo ? lo : (z > hi ? hi : z);
+}
+
+/* Soft thresholding, written as a difference with a clamp so that it vectorizes. */
+static inline double soft(double z, double t) {
+    return z - clamp(z, -t, t);
+}
+
+/* The step arrays at primal weight `weight` (eta: fraction of the stable step). */
+static void set_steps(const shape *s, double weight, double eta, work *w) {
+    for (hs_index i = 0; i < s->size; ++i) {
+        w->ta[i] = eta * weight * s->step_a[i];
+        w->to[i] = eta * weight * s->step_o[i];
+        w->sy[i] = eta * s->step_y[i] / weight;
+        w->inv_sy[i] = 1.0 / w->sy[i];
+    }
+    w->ts = eta * weight * s->step_s;
+    w->tys = eta * s->step_last / weight;
+}
+
+/* (a1, o1, y1) = T(a, o, y); the OR atoms of order < 2 have step 0 and stay 0. */
+static void pdhg_step(const shape *s, const double *HS_RESTRICT v, double tau, work *w,
+                      int par) {
+    const hs_index size = s->size;
+    const double gs = apply_split_kt(s, w->y, w->ys, w->ga, w->go, par);
+    w->s1 = w->s - w->ts * gs;
+    double *HS_RESTRICT a = w->a, *HS_RESTRICT o = w->o, *HS_RESTRICT a1 = w->a1;
+    double *HS_RESTRICT o1 = w->o1, *HS_RESTRICT ga = w->ga, *HS_RESTRICT go = w->go;
+    const double *HS_RESTRICT ta = w->ta, *HS_RESTRICT to = w->to;
+    for (hs_index i = 0; i < size; ++i) {
+        a1[i] = soft(a[i] - ta[i] * ga[i], ta[i]);
+        o1[i] = soft(o[i] - to[i] * go[i], to[i]);
+        ga[i] = 2.0 * a1[i] - a[i]; /* reflected primal, fed to K */
+        go[i] = 2.0 * o1[i] - o[i];
+    }
+    const double last = apply_split_k(s, w->ga, w->go, 2.0 * w->s1 - w->s, w->kx, w->tmp, par);
+    w->ys1 = w->ys + w->tys * last;
+    double *HS_RESTRICT y = w->y, *HS_RESTRICT y1 = w->y1;
+    const double *HS_RESTRICT kx = w->kx, *HS_RESTRICT sy = w->sy, *HS_RESTRICT inv = w->inv_sy;
+    for (hs_index i = 0; i < size; ++i) {
+        const double z = y[i] * inv[i] + kx[i];
+        y1[i] = sy[i] * (z - clamp(z, v[i] - tau, v[i] + tau));
+    }
+}
+
+/* Weighted distance between z and T(z): the fixed-point residual. */
+static double distance(hs_index size, double weight, const work *w) {
+    double dx = (w->s - w->s1) * (w->s - w->s1), dy = (w->ys - w->ys1) * (w->ys - w->ys1);
+    for (hs_index i = 0; i < size; ++i) {
+        dx += (w->a[i] - w->a1[i]) * (w->a[i] - w->a1[i]) +
+              (w->o[i] - w->o1[i]) * (w->o[i] - w->o1[i]);
+        dy += (w->y[i] - w->y1[i]) * (w->y[i] - w->y1[i]);
+    }
+    return sqrt(weight * dx + dy / weight);
+}
+
+/*
+ * Bounds at T(z) = (a1, o1, y1): the objective of the repaired primal (written to
+ * best_* when it improves on *upper) and the dual objective of the scaled y1.
+ */
+static void certify(const shape *s, const double *v, double tau, work *w, int par,
+                    double *upper, double *lower) {
+    const hs_index size = s->size;
+    apply_k(s, w->a1, w->o1, w->kx, w->tmp, par);
+    for (hs_index i = 0; i < size; ++i)
+        w->ga[i] = clamp(w->kx[i], v[i] - tau, v[i] + tau) - w->kx[i];
+    hs_transform_game_f64(w->ga, w->go, s->n, HS_AND_INTERACTIONS, par);
+    double primal = 0.0;
+    for (hs_index i = 0; i < size; ++i) primal += fabs(w->a1[i] + w->go[i]) + fabs(w->o1[i]);
+    if (primal < *upper) {
+        *upper = primal;
+        for (hs_index i = 0; i < size; ++i) {
+            w->best_a[i] = w->a1[i] + w->go[i];
+            w->best_o[i] = w->o1[i];
+        }
+    }
+    apply_kt(s, w->y1, w->ga, w->go, par);
+    double peak = 1.0, linear = 0.0, absolute = 0.0;
+    for (hs_index i = 0; i < size; ++i) {
+        peak = fmax(peak, fmax(fabs(w->ga[i]), fabs(w->go[i])));
+        linear += v[i] * w->y1[i];
+        absolute += fabs(w->y1[i]);
+    }
+    *lower = fmax(*lower, -(linear + tau * absolute) / peak);
+}
+
+/* Halpern's anchored, reflected step toward T(z): z <- λ (2 T(z) - z) + (1 - λ) z0. */
+static void halpern(hs_index size, double lambda, double *HS_RESTRICT z,
+                    const double *HS_RESTRICT tz, const double *HS_RESTRICT anchor) {
+    for (hs_index i = 0; i < size; ++i)
+        z[i] = lambda * (2.0 * tz[i] - z[i]) + (1.0 - lambda) * anchor[i];
+}
+
+static double relative_gap(double upper, double lower) {
+    const double scale = fmax(fabs(upper), fabs(lower));
+    if (scale < 1e-300) return 0.0;
+    return fmax(upper - lower, 0.0) / scale;
+}
+
+static int solve_game(const shape *s, const double *v, double tau, double *and_out,
+                      double *or_out, double *noise_out, const hs_pdhg_options *opt,
+                      double *info, work *w, int par) {
+    const hs_index size = s->size;
+    const size_t bytes = (size_t)size * sizeof(double);
+    double weight = opt->weight;
+    memset(w->a, 0, bytes);
+    memset(w->o, 0, bytes);
+    memset(w->y, 0, bytes);
+    memset(w->a0, 0, bytes);
+    memset(w->o0, 0, bytes);
+    memset(w->y0, 0, bytes);
+    w->s = w->s0 = w->ys = w->ys0 = 0.0;
+
+    set_steps(s, weight, opt->step, w);
+    double upper = INFINITY, lower = -INFINITY;
+    double restart_residual = INFINITY, previous_residual = INFINITY;
+    int since_restart = 0, iter = 0, converged = 0;
+    while (iter < opt->max_iter) {
+        pdhg_step(s, v, tau, w, par);
+        ++iter;
+        if (iter % opt->check_every == 0 || iter == opt->max_iter) {
+            certify(s, v, tau, w, par, &upper, &lower);
+            if (relative_gap(upper, lower) <= opt->tol) {
+                converged = 1;
+                break;
+            }
+            const double residual = distance(size, weight, w);
+            if (!isfinite(residual)) return HS_EDIVERGED;
+            if (!isfinite(restart_residual)) restart_residual = residual;
+            const int restart =
+                residual <= RESTART_FACTOR[RESTART_SUFFICIENT] * restart_residual ||
+                (residual <= RESTART_FACTOR[RESTART_NECESSARY] * restart_residual &&
+                 residual > previous_residual) ||
+                since_restart >= RESTART_ARTIFICIAL * iter;
+            if (restart) {
+                double dx = 0.0, dy = 0.0;
+                for (hs_index i = 0; i < size; ++i) {
+                    dx += (w->a1[i] - w->a0[i]) * (w->a1[i] - w->a0[i]) +
+                          (w->o1[i] - w->o0[i]) * (w->o1[i] - w->o0[i]);
+                    dy += (w->y1[i] - w->y0[i]) * (w->y1[i] - w->y0[i]);
+                }
+                dx += (w->s1 - w->s0) * (w->s1 - w->s0);
+                dy += (w->ys1 - w->ys0) * (w->ys1 - w->ys0);
+                if (dx > 1e-300 && dy > 1e-300) {
+                    weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
+                                 (1.0 - WEIGHT_SMOOTHING) * log(weight));
+                    set_steps(s, weight, opt->step, w);
+                }
+                memcpy(w->a, w->a1, bytes); memcpy(w->a0, w->a1, bytes);
+                memcpy(w->o, w->o1, bytes); memcpy(w->o0, w->o1, bytes);
+                memcpy(w->y, w->y1, bytes); memcpy(w->y0, w->y1, bytes);
+                w->s = w->s0 = w->s1;
+                w->ys = w->ys0 = w->ys1;
+                restart_residual = residual;
+                previous_residual = INFINITY;
+                since_restart = 0;
+                continue;
+            }
+            previous_residual = residual;
+        }
+        const double lambda = (since_restart + 1.0) / (since_restart + 2.0);
+        halpern(size, lambda, w->a, w->a1, w->a0);
+        halpern(size, lambda, w->o, w->o1, w->o0);
+        halpern(size, lambda, w->y, w->y1, w->y0);
+        halpern(1, lambda, &w->s, &w->s1, &w->s0);
+        halpern(1, lambda, &w->ys, &w->ys1, &w->ys0);
+        ++since_restart;
+    }
+
+    memcpy(and_out, w->best_a, bytes);
+    memcpy(or_out, w->best_o, bytes);
+    apply_k(s, and_out, or_out, w->kx, w->tmp, par);
+    for (hs_index i = 0; i < size; ++i)
+        noise_out[i] = clamp(w->kx[i] - v[i], -tau, tau);
+    info[HS_INFO_OBJECTIVE] = upper;
+    info[HS_INFO_DUAL] = lower;
+    info[HS_INFO_GAP] = relative_gap(upper, lower);
+    info[HS_INFO_ITERATIONS] = iter;
+    info[HS_INFO_CONVERGED] = converged;
+    return HS_OK;
+}
+
+int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *or_out,
+                   double *noise_out, hs_index batch, int n, const hs_pdhg_options *options,
+                   double *info) {
+    if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || options->max_iter < 1 ||
+        options->check_every < 1 || !(options->step > 0.0 && options->step < 1.0) ||
+        !(options->weight > 0.0))
+        return HS_EINVAL;
+    shape s;
+    if (shape_init(&s, n) != HS_OK) return HS_ENOMEM;
+    const hs_index size = s.size;
+    const int threads = hs_get_num_threads();
+    const int per_game = batch >= threads;
+    int status = HS_OK;
+
+    HS_OMP(omp parallel num_threads(threads) if (per_game && batch > 1))
+    {
+        work w;
+        int mine = work_init(&w, size);
+        if (mine != HS_OK) {
+            HS_OMP(omp atomic write)
+            status = mine;
+        }
+        HS_OMP(omp for schedule(dynamic, 1))
+        for (hs_index g = 0; g < batch; ++g) {
+            if (mine != HS_OK) continue;
+            const int result = solve_game(&s, v + g * size, tau[g], and_out + g * size,
+                                          or_out + g * size, noise_out + g * size, options,
+                                          info + g * HS_INFO_FIELDS, &w, !per_game);
+            if (result != HS_OK) {
+                HS_OMP(omp atomic write)
+                status = result;
+            }
+        }
+        if (mine == HS_OK) free(w.block);
+    }
+    shape_free(&s);
+    return status;
+}

@@ -1,0 +1,175 @@
+"""The AND-OR decomposition: optimality against HiGHS, faithfulness, planted games, SGD."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import harsanyi as hs
+from lp_reference import lp_optimum, planted_game
+
+
+def faithfulness_error(result, v):
+    rebuilt = hs.and_values(result.and_interactions) + hs.or_values(result.or_interactions)
+    return np.max(np.abs(rebuilt - (v + result.noise))) / max(1.0, np.max(np.abs(v)))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_games_reach_the_lp_optimum(n, seed):
+    v = np.random.default_rng(seed).standard_normal(1 << n)
+    result = hs.and_or(v, 0.04)
+    optimum, _, _ = lp_optimum(v, result.noise_bound)
+    assert result.converged and result.gap <= 1e-4
+    assert optimum * (1 - 1e-9) - 1e-12 <= result.objective <= optimum * 1.001 + 1e-12
+    assert result.dual_bound <= optimum * (1 + 1e-9) + 1e-12
+    assert faithfulness_error(result, v) < 1e-9
+    assert np.all(np.abs(result.noise) <= result.noise_bound * (1 + 1e-12))
+
+
+@pytest.mark.parametrize("n", [5, 6, 7])
+def test_planted_games_reach_the_lp_optimum(n):
+    v, _ = planted_game(n, np.random.default_rng(n))
+    result = hs.and_or(v, absolute_bound=1.2e-3)
+    optimum, _, _ = lp_optimum(v, 1.2e-3)
+    assert optimum * (1 - 1e-9) <= result.objective <= optimum * 1.001
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [8, 9, 10])
+def test_larger_games_reach_the_lp_optimum(n):
+    rng = np.random.default_rng(10 + n)
+    for v, bound in [(rng.standard_normal(1 << n), None), (planted_game(n, rng)[0], 1.2e-3)]:
+        result = hs.and_or(v, 0.04, absolute_bound=bound, tol=1e-4)
+        optimum, _, _ = lp_optimum(v, result.noise_bound)
+        assert optimum * (1 - 1e-9) <= result.objective <= optimum * 1.001
+
+
+@pytest.mark.parametrize("n", [8, 10, 12])
+def test_planted_concepts_are_recovered(n):
+    v, planted = planted_game(n, np.random.default_rng(100 + n))
+    result = hs.and_or(v, absolute_bound=1.2e-3, tol=1e-3)
+    peak = max(np.abs(result.and_interactions).max(), np.abs(result.or_interactions).max())
+    salient_and = set(np.flatnonzero(np.abs(result.and_interactions) >= 0.05 * peak).tolist())
+    salient_or = set(np.flatnonzero(np.abs(result.or_interactions) >= 0.05 * peak).tolist())
+    salient_and.discard(0)  # v(∅) lives in the AND part
+    assert salient_and == planted["and"] and salient_or == planted["or"]
+
+
+def test_singletons_and_empty_set_are_and():
+    v = np.random.default_rng(3).standard_normal(32)
+    result = hs.and_or(v)
+    low = hs.subset_sizes(5) <= 1
+    assert np.all(result.or_interactions[low] == 0)
+
+
+def test_pure_and_and_pure_or_games():
+    present = hs.subset_masks(5)
+    pure_and = 1.5 * (present[:, 0] & present[:, 2] & present[:, 3])
+    result = hs.and_or(pure_and, absolute_bound=0.0, tol=1e-7)
+    assert np.max(np.abs(result.or_interactions)) < 1e-8
+    assert result.and_interactions[0b01101] == pytest.approx(1.5, abs=1e-6)
+    pure_or = -2.0 * (present[:, 1] | present[:, 4])
+    result = hs.and_or(pure_or, absolute_bound=0.0, tol=1e-7)
+    assert np.max(np.abs(result.and_interactions)) < 1e-8
+    assert result.or_interactions[0b10010] == pytest.approx(-2.0, abs=1e-6)
+
+
+def test_batches_and_shapes():
+    rng = np.random.default_rng(4)
+    v = rng.standard_normal((2, 3, 16))
+    result = hs.and_or(v)
+    assert result.and_interactions.shape == (2, 3, 16) and result.objective.shape == (2, 3)
+    single = hs.and_or(v[1, 2])
+    assert single.objective == pytest.approx(result.objective[1, 2], rel=2e-4)
+    assert np.ndim(single.objective) == 0 and isinstance(bool(single.converged), bool)
+
+
+def test_gamma_reproduces_the_split():
+    v = np.random.default_rng(5).standard_normal(64)
+    r = hs.and_or(v)
+    np.testing.assert_allclose(hs.and_values(r.and_interactions), 0.5 * (v + r.noise) + r.gamma,
+                               atol=1e-10)
+    np.testing.assert_allclose(hs.or_values(r.or_interactions), 0.5 * (v + r.noise) - r.gamma,
+                               atol=1e-10)
+
+
+def test_iteration_limit_reports_no_convergence():
+    v = np.random.default_rng(7).standard_normal(256)
+    result = hs.and_or(v, tol=1e-12, max_iter=100)
+    assert not result.converged and result.gap > 1e-12 and result.iterations == 100
+    assert faithfulness_error(result, v) < 1e-9
+
+
+class TestPublishedSGD:
+    def dense_published_loop(self, v, tau, iterations, lr, momentum=0.9):
+        """The published optimisation written from the formulas, with dense matrices."""
+        torch = pytest.importorskip("torch")
+        n = v.shape[-1].bit_length() - 1
+        eye = np.eye(1 << n)
+        M = torch.tensor(hs.and_interactions(eye).T)
+        F = torch.tensor(hs.or_interactions(eye).T)
+        v = torch.tensor(v)
+        gamma = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
+        q = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
+        optimizer = torch.optim.SGD([gamma, q], lr=lr, momentum=momentum)
+        rates = np.logspace(np.log10(lr), np.log10(lr / 10), iterations)
+        for rate in rates:
+            for group in optimizer.param_groups:
+                group["lr"] = float(rate)
+            optimizer.zero_grad()
+            base = 0.5 * (v + q)
+            loss = (M @ (base + gamma)).abs().sum() + (F @ (base - gamma)).abs().sum()
+            loss.backward()
+            optimizer.step()
+            with torch.no_grad():
+                q.clamp_(-tau, tau)
+        with torch.no_grad():
+            base = 0.5 * (v + q)
+            return (M @ (base + gamma)).numpy(), (F @ (base - gamma)).numpy(), q.numpy()
+
+    def test_matches_the_dense_published_loop(self):
+        v = np.random.default_rng(8).standard_normal(64)
+        tau = 0.04 * abs(v[-1] - v[0])
+        want_and, want_or, want_q = self.dense_published_loop(v, tau, 10_000, 1e-4)
+        got = hs.and_or(v, method="sgd", lr=1e-4, iterations=10_000, fold_singletons=False)
+        np.testing.assert_allclose(got.and_interactions, want_and, atol=1e-6)
+        np.testing.assert_allclose(got.or_interactions, want_or, atol=1e-6)
+        np.testing.assert_allclose(got.noise, want_q, atol=1e-6)
+
+    def test_folding_and_faithfulness(self):
+        v = np.random.default_rng(9).standard_normal(32)
+        r = hs.and_or(v, method="sgd", iterations=500)
+        assert np.all(r.or_interactions[hs.subset_sizes(5) <= 1] == 0)
+        assert faithfulness_error(r, v) < 1e-9
+        assert np.isnan(r.gap)
+
+
+class TestBadInput:
+    def test_nonfinite(self):
+        v = np.zeros(8)
+        v[3] = np.inf
+        with pytest.raises(ValueError, match="NaN or Inf"):
+            hs.and_or(v)
+
+    def test_negative_bound(self):
+        with pytest.raises(ValueError, match="noise_bound"):
+            hs.and_or(np.zeros(8), -0.1)
+        with pytest.raises(ValueError, match="noise bound"):
+            hs.and_or(np.zeros(8), absolute_bound=-1.0)
+
+    def test_no_players(self):
+        with pytest.raises(ValueError, match="at least one player"):
+            hs.and_or(np.zeros(1))
+
+    def test_length(self):
+        with pytest.raises(ValueError, match="power of two"):
+            hs.and_or(np.zeros(6))
+
+    def test_options(self):
+        with pytest.raises(ValueError, match="method"):
+            hs.and_or(np.zeros(4), method="admm")
+        with pytest.raises(ValueError, match="max_iter"):
+            hs.and_or(np.zeros(4), max_iter=0)
+        with pytest.raises(ValueError, match="tol"):
+            hs.and_or(np.zeros(4), tol=0)
