@@ -63,7 +63,8 @@ asan: $(VENV)/.built
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	PYTHONPATH=build-asan sh -c '$(PY) -c "import harsanyi._core as c; assert \"build-asan\" in c.__file__" && \
 	    $(PY) -m pytest -q -p no:cacheprovider \
-	    tests/test_transforms.py tests/test_indices.py tests/test_order_strength.py'
+	    tests/test_transforms.py tests/test_indices.py tests/test_order_strength.py \
+	    tests/test_and_or.py tests/test_theory.py'
 
 valgrind:
 	$(CC) -O1 -g -fopenmp -Wall -Wextra -Icsrc tests/c/test_kernels.c $(KERNEL_SOURCES) \

@@ -16,6 +16,7 @@
 #include "indices.h"
 #include "order_stats.h"
 #include "and_or.h"
+#include "theory.h"
 
 /* ------------------------------------------------------------------------- */
 /* Array checks                                                              */
@@ -367,6 +368,28 @@ static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+
+static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
+    PyArrayObject *w, *sigma2, *out;
+    int n, status;
+    hs_index batch;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyArray_Type, &w, &PyArray_Type, &sigma2,
+                          &PyArray_Type, &out))
+        return NULL;
+    if (check_real_array(w, "w_star", 0) || game_shape(w, "w_star", &n, &batch)) return NULL;
+    const hs_index count = (hs_index)PyArray_SIZE(sigma2);
+    if (check_f64(w, "w_star", batch << n, 0) || check_f64(sigma2, "sigma2", count, 0) ||
+        check_f64(out, "out", (batch * count) << n, 1))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    status = hs_theory_predict((const double *)PyArray_DATA(w), (const double *)PyArray_DATA(sigma2),
+                               (double *)PyArray_DATA(out), batch, count, n);
+    Py_END_ALLOW_THREADS
+    if (raise_status(status)) return NULL;
+    Py_RETURN_NONE;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Threads                                                                   */
 /* ------------------------------------------------------------------------- */
@@ -406,6 +429,8 @@ static PyMethodDef core_methods[] = {
     {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
      "and_or_sgd(v, tau, and_out, or_out, gamma_out, noise_out, objective, iterations, lr, "
      "momentum): the published SGD schedule on butterflies."},
+    {"theory_predict", py_theory_predict, METH_VARARGS,
+     "theory_predict(w_star, sigma2, out): the two-phase theory's predicted interactions."},
     {"get_num_threads", py_get_num_threads, METH_NOARGS,
      "get_num_threads() -> int: threads the kernels use."},
     {"set_num_threads", py_set_num_threads, METH_VARARGS,

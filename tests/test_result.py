@@ -155,3 +155,12 @@ def test_explain_rejects_unknown_methods_and_options():
         hs.explain(models.mlp(5), x, method="or")
     with pytest.raises(TypeError, match="takes no options"):
         hs.explain(models.mlp(5), x, method="and", noise_bound=0.1)
+
+
+def test_saved_files_get_the_usual_permissions(result, tmp_path):
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    path = result.save(tmp_path / "r.npz")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask

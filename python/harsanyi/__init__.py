@@ -8,7 +8,9 @@ The definitions, conventions and published settings the package follows are in
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import phases, theory
 from .and_or import AndOrResult, and_or
+from .dynamics import OrderDistribution, order_distribution
 from .indices import banzhaf_values, interaction_index, shapley_values
 from .result import Interactions, load
 from .strength import OrderStrength, order_strength
@@ -34,6 +36,8 @@ _TORCH_ATTRIBUTES = {
     "explain": ("harsanyi.explanation", "explain"),
     "learn_baseline": ("harsanyi.learned_baseline", "learn_baseline"),
     "plots": ("harsanyi.plots", None),
+    "DynamicsTracker": ("harsanyi.tracker", "DynamicsTracker"),
+    "track_checkpoints": ("harsanyi.tracker", "track_checkpoints"),
 }
 
 
@@ -68,6 +72,12 @@ __all__ = [
     "baselines",
     "learn_baseline",
     "plots",
+    "DynamicsTracker",
+    "track_checkpoints",
+    "theory",
+    "phases",
+    "order_distribution",
+    "OrderDistribution",
     "Interactions",
     "load",
     "and_or",

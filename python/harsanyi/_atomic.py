@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode a plain open() would give: the old file's, or 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0o022)  # read the umask (there is no getter) and put it back
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 @contextlib.contextmanager
@@ -31,6 +42,7 @@ def atomic_write(path, mode: str = "wb"):
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _new_file_mode(path))  # mkstemp makes files private (0o600)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -17,6 +17,7 @@ SHAPLEY: int
 BANZHAF: int
 SII: int
 BII: int
+INFO_FIELDS: int
 
 _Real = npt.NDArray[np.floating]
 
@@ -34,5 +35,14 @@ def order_stats(
     count: npt.NDArray[np.int64],
     /,
 ) -> None: ...
+def and_or_pdhg(
+    v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real, info: _Real,
+    max_iter: int, check_every: int, tol: float, weight: float, step: float, /,
+) -> None: ...
+def and_or_sgd(
+    v: _Real, tau: _Real, and_out: _Real, or_out: _Real, gamma_out: _Real, noise_out: _Real,
+    objective: _Real, iterations: int, lr: float, momentum: float, /,
+) -> None: ...
+def theory_predict(w_star: _Real, sigma2: _Real, out: _Real, /) -> None: ...
 def get_num_threads() -> int: ...
 def set_num_threads(threads: int, /) -> None: ...

@@ -13,6 +13,7 @@
 #include "butterfly.h"
 #include "indices.h"
 #include "order_stats.h"
+#include "theory.h"
 #include "transforms.h"
 
 static int failures = 0;
@@ -253,6 +254,43 @@ static void test_and_or(int threads) {
     free(v); free(a); free(o); free(q); free(gamma);
 }
 
+/* w(σ²) against Gaussian elimination on (JᵀJ + 2^n diag(c)) w = JᵀJ w*, n = 4. */
+static void test_theory(void) {
+    enum { n = 4, N = 16 };
+    double w[N], out[2 * N], sigma2[2] = {0.0, 0.37};
+    for (int i = 0; i < N; ++i) w[i] = uniform();
+    CHECK(hs_theory_predict(w, sigma2, out, 1, 2, n) == HS_OK, "theory status");
+    double JtJ[N][N];
+    for (int s = 0; s < N; ++s)
+        for (int t = 0; t < N; ++t) JtJ[s][t] = (double)(1 << (n - popcount(s | t)));
+    for (int j = 0; j < 2; ++j) {
+        double A[N][N + 1];
+        for (int s = 0; s < N; ++s) {
+            double rhs = 0.0;
+            for (int t = 0; t < N; ++t) {
+                A[s][t] = JtJ[s][t] + (s == t ? N * ldexp(1.0, popcount(s)) * sigma2[j] : 0.0);
+                rhs += JtJ[s][t] * w[t];
+            }
+            A[s][N] = rhs;
+        }
+        for (int c = 0; c < N; ++c) /* symmetric positive definite: no pivoting needed */
+            for (int r = c + 1; r < N; ++r) {
+                const double f = A[r][c] / A[c][c];
+                for (int k = c; k <= N; ++k) A[r][k] -= f * A[c][k];
+            }
+        double x[N];
+        for (int r = N - 1; r >= 0; --r) {
+            double acc = A[r][N];
+            for (int k = r + 1; k < N; ++k) acc -= A[r][k] * x[k];
+            x[r] = acc / A[r][r];
+        }
+        for (int s = 0; s < N; ++s)
+            CHECK(fabs(out[j * N + s] - x[s]) < 1e-10, "theory sigma2 %g S %d", sigma2[j], s);
+    }
+    const double bad = -1.0;
+    CHECK(hs_theory_predict(w, &bad, out, 1, 1, n) == HS_EINVAL, "negative sigma2");
+}
+
 int main(void) {
     srand(7);
     test_transforms(1);
@@ -261,6 +299,7 @@ int main(void) {
     test_order_stats();
     test_and_or(1);
     test_and_or(2);
+    test_theory();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

@@ -1,0 +1,78 @@
+"""What tracking costs: DynamicsTracker.update against an epoch of training and against the
+same tracking with the published dense-matrix AND-OR formulation, measured in one run.
+
+The demo's MLP (30-256-256-2 on scikit-learn's breast-cancer data, 120 training samples,
+batch 16) with 12 players (features 0-11; the rest background), 32 probe samples, AND-OR
+interactions.  The dense formulation (SGD on 2^n x 2^n matrices, 10,000 steps per sample)
+is timed over a few steps on one sample and scaled to 32 samples x 10,000 steps (marked ~).
+
+Run with ``make bench`` or ``python bench/tracker.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+import harsanyi as hs  # noqa: E402
+from _timing import format_seconds, print_table  # noqa: E402
+from and_or import SGD_STEPS, dense_sgd  # noqa: E402
+from harsanyi.demo import noisy_split, tabular_problem  # noqa: E402
+
+PROBES = 32
+PLAYERS = 12
+
+
+def main() -> None:
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(0)
+    model, x, y, classes, _ = tabular_problem(rng)
+    x_train, y_train, x_test, y_test = noisy_split(x, y, 120, classes, rng)
+    players = hs.players.groups([[i] for i in range(PLAYERS)], n_features=30)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.02)
+    loss_fn = torch.nn.functional.cross_entropy
+
+    def epoch():
+        model.train()
+        for batch in torch.randperm(len(x_train)).split(16):
+            optimizer.zero_grad()
+            loss_fn(model(x_train[batch]), y_train[batch]).backward()
+            optimizer.step()
+
+    for _ in range(20):  # a model part-way through training
+        epoch()
+    start = time.perf_counter()
+    for _ in range(5):
+        epoch()
+    t_epoch = (time.perf_counter() - start) / 5
+
+    tracker = hs.DynamicsTracker(model, x_test[:PROBES], y_test[:PROBES], players=players,
+                                 method="and-or")
+    start = time.perf_counter()
+    tracker.update(25)
+    t_update = time.perf_counter() - start
+    gaps = tracker.records[25]["solver"]["gap"]
+
+    values = hs.model_game(model, x_test[:1], y_test[:1], players=players).values()[0]
+    tau = 0.02 * abs(values[-1] - values[0])
+    steps = 20
+    _, t_dense = dense_sgd(values, tau, steps)
+    t_dense_total = t_dense * (SGD_STEPS / steps) * PROBES
+
+    print(f"# harsanyi {hs.__version__}, torch {torch.__version__}, {PROBES} probe samples, "
+          f"n = {PLAYERS}, AND-OR (noise bound 0.02, tol 1e-2; largest certified gap "
+          f"{gaps.max():.1e})\n")
+    print_table(
+        ["epoch of training", "tracker.update", "update / epoch", "dense formulation",
+         "dense / update"],
+        [[format_seconds(t_epoch), format_seconds(t_update), f"{t_update / t_epoch:,.0f}×",
+          "~" + format_seconds(t_dense_total), f"~{t_dense_total / t_update:,.0f}×"]])
+
+
+if __name__ == "__main__":
+    main()
