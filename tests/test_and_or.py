@@ -7,6 +7,7 @@ import pytest
 
 import harsanyi as hs
 from lp_reference import lp_optimum, planted_game
+from published_reference import dense_published_sgd
 
 
 def faithfulness_error(result, v):
@@ -102,36 +103,11 @@ def test_iteration_limit_reports_no_convergence():
 
 
 class TestPublishedSGD:
-    def dense_published_loop(self, v, tau, iterations, lr, momentum=0.9):
-        """The published optimisation written from the formulas, with dense matrices."""
-        torch = pytest.importorskip("torch")
-        n = v.shape[-1].bit_length() - 1
-        eye = np.eye(1 << n)
-        M = torch.tensor(hs.and_interactions(eye).T)
-        F = torch.tensor(hs.or_interactions(eye).T)
-        v = torch.tensor(v)
-        gamma = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
-        q = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
-        optimizer = torch.optim.SGD([gamma, q], lr=lr, momentum=momentum)
-        rates = np.logspace(np.log10(lr), np.log10(lr / 10), iterations)
-        for rate in rates:
-            for group in optimizer.param_groups:
-                group["lr"] = float(rate)
-            optimizer.zero_grad()
-            base = 0.5 * (v + q)
-            loss = (M @ (base + gamma)).abs().sum() + (F @ (base - gamma)).abs().sum()
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                q.clamp_(-tau, tau)
-        with torch.no_grad():
-            base = 0.5 * (v + q)
-            return (M @ (base + gamma)).numpy(), (F @ (base - gamma)).numpy(), q.numpy()
-
     def test_matches_the_dense_published_loop(self):
         v = np.random.default_rng(8).standard_normal(64)
         tau = 0.04 * abs(v[-1] - v[0])
-        want_and, want_or, want_q = self.dense_published_loop(v, tau, 10_000, 1e-4)
+        pytest.importorskip("torch")
+        want_and, want_or, want_q, _ = dense_published_sgd(v, tau, 10_000, lr=1e-4)
         got = hs.and_or(v, method="sgd", lr=1e-4, iterations=10_000, fold_singletons=False)
         np.testing.assert_allclose(got.and_interactions, want_and, atol=1e-6)
         np.testing.assert_allclose(got.or_interactions, want_or, atol=1e-6)

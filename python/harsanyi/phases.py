@@ -102,9 +102,10 @@ class Phases:
         if self.phase2_start is None:
             phase = "No phase 2 was seen: the mean order of interactions did not fall and then rise."
         else:
-            lo, hi = self.phase2_interval
-            phase = (f"Phase 2 starts at epoch {self.phase2_start} (bootstrap 10-90%: "
-                     f"{lo}-{hi}): from there the mean order of interactions rises again.")
+            spread = ("bootstrap 10-90%: {}-{}".format(*self.phase2_interval)
+                      if self.phase2_interval else "not found again on resampled probes")
+            phase = (f"Phase 2 starts at epoch {self.phase2_start} ({spread}): from there the "
+                     "mean order of interactions rises again.")
         if self.gap_rise is None:
             gap = "The test-train loss gap shows no minimum followed by a rise."
         else:

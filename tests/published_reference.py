@@ -1,0 +1,51 @@
+"""The published AND-OR optimisation, written from theory.md §4 with dense matrices in PyTorch.
+
+SGD with momentum 0.9 on the split gamma and the noise q, minimising
+||M((v + q)/2 + gamma)||_1 + ||F((v + q)/2 - gamma)||_1 with the dense Möbius matrix M and OR
+matrix F, the learning rate decayed log-uniformly from lr to lr/10 over the schedule, q
+clamped to [-tau, tau] after each step.  The test oracle of method="sgd" and the peer of
+bench/and_or.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import harsanyi as hs
+
+
+def dense_published_sgd(v, tau, steps, lr=1e-4, schedule=10_000, momentum=0.9):
+    """Run the first `steps` steps of a `schedule`-step run.
+
+    Returns
+    -------
+    (I_and, I_or, q, seconds)
+        The interactions and noise after the last step, and the time the steps took.
+    """
+    import torch
+
+    n = v.shape[-1].bit_length() - 1
+    eye = np.eye(1 << n)
+    M = torch.tensor(hs.and_interactions(eye).T)
+    F = torch.tensor(hs.or_interactions(eye).T)
+    v = torch.tensor(np.asarray(v, dtype=np.float64))
+    gamma = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
+    q = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([gamma, q], lr=lr, momentum=momentum)
+    rates = np.logspace(np.log10(lr), np.log10(lr / 10), schedule)[:steps]
+    start = time.perf_counter()
+    for rate in rates:
+        optimizer.param_groups[0]["lr"] = float(rate)
+        optimizer.zero_grad()
+        base = 0.5 * (v + q)
+        loss = (M @ (base + gamma)).abs().sum() + (F @ (base - gamma)).abs().sum()
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            q.clamp_(-tau, tau)
+    seconds = time.perf_counter() - start
+    with torch.no_grad():
+        base = 0.5 * (v + q)
+        return (M @ (base + gamma)).numpy(), (F @ (base - gamma)).numpy(), q.numpy(), seconds
