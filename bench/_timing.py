@@ -43,16 +43,23 @@ def print_table(header: list[str], rows: list[list[str]]) -> None:
         print(line(row))
 
 
-def paired_best_times(functions, *, rounds: int = 15):
-    """Best wall time of each function, measured in alternation.
+def paired_times(functions, *, rounds: int = 15):
+    """Wall times of each function over `rounds` rounds, the functions run turn by turn.
 
-    Running the candidates turn by turn spreads any slow phase of the machine over all
-    of them, so their ratio is steadier than with one timing loop after another.
+    Running the candidates back to back puts them in the same phase of the machine, so the
+    ratio within a round is steadier than ratios of separate timing loops; take the median
+    of the per-round ratios.
+
+    Returns
+    -------
+    ndarray, shape (rounds, len(functions))
     """
-    best = [float("inf")] * len(functions)
-    for _ in range(rounds):
+    import numpy as np
+
+    times = np.empty((rounds, len(functions)))
+    for r in range(rounds):
         for i, function in enumerate(functions):
             t0 = time.perf_counter()
             function()
-            best[i] = min(best[i], time.perf_counter() - t0)
-    return best
+            times[r, i] = time.perf_counter() - t0
+    return times

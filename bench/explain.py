@@ -4,7 +4,8 @@ For an MLP on tabular data (scikit-learn's wine, 12 feature players) and a small
 scikit-learn's 8x8 digits (a 4x3 grid of 2x2 patches), it times ``hs.explain(...,
 method="and")`` on a few samples against the forward passes alone over the same 2^n
 masked inputs, prebuilt in one tensor and fed in batches of the same size.  The
-difference is what masking, batching, the value function and the transforms cost.
+difference is what masking, batching, the value function and the transforms cost.  The two
+run back to back, 25 rounds; the overhead is the median of the per-round ratios.
 
 Run with ``make bench`` or ``python bench/explain.py``.
 """
@@ -20,7 +21,7 @@ from sklearn.datasets import load_digits, load_wine
 
 sys.path.insert(0, str(Path(__file__).parent))
 import harsanyi as hs  # noqa: E402
-from _timing import format_seconds, paired_best_times, print_table  # noqa: E402
+from _timing import format_seconds, paired_times, print_table  # noqa: E402
 
 BATCH_SIZES = (512, 2048)
 SAMPLES = 4
@@ -66,15 +67,17 @@ def main() -> None:
         masked = torch.stack([game.masked_input(s, sample=i)
                               for i in range(SAMPLES) for s in range(1 << n)])
         for batch_size in BATCH_SIZES:
-            t_bare, t_explain = paired_best_times([
+            times = paired_times([
                 lambda: bare_forward(model, masked, batch_size),
                 lambda: hs.explain(model, x, players=players, baseline=baseline,
                                    batch_size=batch_size, show_progress=False),
-            ])
+            ], rounds=25)
+            ratio = np.median(times[:, 1] / times[:, 0])
             rows.append([name, f"{batch_size}", f"{SAMPLES * (1 << n):,}",
-                         format_seconds(t_bare), format_seconds(t_explain),
-                         f"{100 * (t_explain / t_bare - 1):.1f}%"])
-    print_table(["model", "batch", "evaluations", "bare forward", "hs.explain", "overhead"], rows)
+                         format_seconds(np.median(times[:, 0])),
+                         format_seconds(np.median(times[:, 1])), f"{100 * (ratio - 1):.1f}%"])
+    print_table(["model", "batch", "evaluations", "bare forward (median)",
+                 "hs.explain (median)", "overhead (median ratio)"], rows)
 
 
 if __name__ == "__main__":
