@@ -9,7 +9,29 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["ModelInputs", "model_device"]
+__all__ = ["ModelInputs", "masked_entry", "model_device"]
+
+
+def masked_key(x, masked):
+    """The index or key of the entry the players split (see ModelInputs)."""
+    if isinstance(x, torch.Tensor):
+        return 0
+    if isinstance(x, (tuple, list)):
+        return masked if masked is not None else next(
+            (i for i, e in enumerate(x) if isinstance(e, torch.Tensor)), None)
+    if isinstance(x, dict):
+        return masked if masked is not None else (
+            "input_ids" if "input_ids" in x else next(iter(x), None))
+    return None
+
+
+def masked_entry(x, masked):
+    """The tensor the players split, or None if x holds no such entry."""
+    if isinstance(x, torch.Tensor):
+        return x
+    key = masked_key(x, masked)
+    entries = dict(enumerate(x)) if isinstance(x, (tuple, list)) else x
+    return entries.get(key) if isinstance(entries, dict) else None
 
 
 def model_device(model) -> torch.device | None:
@@ -52,16 +74,13 @@ class ModelInputs:
     """
 
     def __init__(self, x, masked, batched: bool, additional_forward_args, device, move: bool):
+        key = masked_key(x, masked)
         if isinstance(x, torch.Tensor):
-            self.kind, entries, key = "tensor", {0: x}, 0
+            self.kind, entries = "tensor", {0: x}
         elif isinstance(x, (tuple, list)):
             self.kind, entries = "tuple", dict(enumerate(x))
-            key = masked if masked is not None else next(
-                (i for i, e in entries.items() if isinstance(e, torch.Tensor)), None)
         elif isinstance(x, dict):
             self.kind, entries = "dict", dict(x)
-            key = masked if masked is not None else (
-                "input_ids" if "input_ids" in entries else next(iter(entries), None))
         else:
             raise TypeError(
                 f"x must be a tensor, a tuple or a dict of tensors, got {type(x).__name__}; "

@@ -48,6 +48,13 @@ def real_array(values, name: str) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.dtype(dtype).newbyteorder("="))
 
 
+def positive_int(value, name: str) -> int:
+    """`value` as an int, or a ValueError unless it is a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 def players_from_length(length: int, name: str) -> int:
     """n such that length == 2**n, or a ValueError that says how to fix the input."""
     if length < 1 or length & (length - 1):

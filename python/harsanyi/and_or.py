@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _core
 from ._progress import progress_bar
-from ._validation import game_array, require_finite
+from ._validation import game_array, positive_int, require_finite
 from .subsets import subset_sizes
 from .transforms import and_values
 
@@ -77,12 +77,6 @@ class AndOrResult:
                 f"converged={bool(np.all(self.converged))})")
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: str = "pdhg",
            tol: float = 1e-4, max_iter: int = 200_000, fold_singletons: bool = True,
            lr: float = 1e-4, iterations: int = 10_000,
@@ -132,12 +126,12 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
     tau = _noise_bounds(games, noise_bound, absolute_bound, batch_shape)
 
     if method == "pdhg":
-        max_iter = _check_positive_int(max_iter, "max_iter")
+        max_iter = positive_int(max_iter, "max_iter")
         if not tol > 0:
             raise ValueError(f"tol must be positive, got {tol!r}")
         parts = _pdhg(games, tau, n, tol, max_iter, show_progress)
     else:
-        iterations = _check_positive_int(iterations, "iterations")
+        iterations = positive_int(iterations, "iterations")
         if not lr > 0 or not 0 <= momentum < 1:
             raise ValueError("lr must be positive and momentum in [0, 1)")
         parts = _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress)

@@ -13,9 +13,9 @@ import numpy as np
 import torch
 
 from . import players as players_module
-from ._inputs import ModelInputs, model_device
+from ._inputs import ModelInputs, masked_entry, model_device
 from ._progress import progress_bar
-from ._validation import check_memory, format_bytes
+from ._validation import check_memory, format_bytes, positive_int
 from .baselines import describe_baseline, resolve_baseline
 from .outputs import check_targets, logits_of, predicted_targets, value_function
 
@@ -42,19 +42,6 @@ def evaluation_mode(model):
             module.training = True
 
 
-def _masked_entry(x, masked):
-    if isinstance(x, torch.Tensor):
-        return x
-    if isinstance(x, (tuple, list)):
-        key = masked if masked is not None else next(
-            (i for i, e in enumerate(x) if isinstance(e, torch.Tensor)), None)
-        return x[key] if key is not None and key < len(x) else None
-    if isinstance(x, dict):
-        key = masked if masked is not None else ("input_ids" if "input_ids" in x else next(iter(x), None))
-        return x.get(key)
-    return None
-
-
 def _infer_batched(entry: torch.Tensor, players, data) -> bool:
     """Whether x carries a batch dimension, by the rules documented in model_game."""
     if data is not None:
@@ -63,12 +50,6 @@ def _infer_batched(entry: torch.Tensor, players, data) -> bool:
         return entry.ndim > len(players.shape)
     # Image players: (H, W) or (C, H, W) is one input, (B, C, H, W) a batch.
     return entry.ndim >= len(players.shape) + 2
-
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class ModelGame:
@@ -97,7 +78,7 @@ class ModelGame:
                  additional_forward_args=None, embedding=None, masked_input=None,
                  batched=None, max_evaluations=DEFAULT_MAX_EVALUATIONS):
         self.model = model
-        self.batch_size = _positive_int(batch_size, "batch_size")
+        self.batch_size = positive_int(batch_size, "batch_size")
         self.show_progress = show_progress
         self.output = output
         self._value = value_function(output)
@@ -105,7 +86,7 @@ class ModelGame:
         self._values = None
         self._x, self._extra_args, self._masked_key = x, additional_forward_args, masked_input
 
-        entry = _masked_entry(x, masked_input)
+        entry = masked_entry(x, masked_input)
         if not isinstance(entry, torch.Tensor):
             raise TypeError("x must be a tensor, or a tuple/dict holding the tensor the players "
                             "split (name it with masked_input=)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import MAX_PLAYERS
+from ._validation import MAX_PLAYERS, positive_int
 
 __all__ = ["Players", "features", "groups", "grid", "segments", "tokens", "feature_mask"]
 
@@ -111,12 +111,6 @@ def _names(names, n: int, default) -> tuple[str, ...]:
     return names
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def features(n_features: int, names=None) -> Players:
     """Every feature of a tabular input is a player.
 
@@ -127,7 +121,7 @@ def features(n_features: int, names=None) -> Players:
     names : sequence of str, optional
         Feature names (default ``x0, x1, ...``).
     """
-    n_features = _positive_int(n_features, "n_features")
+    n_features = positive_int(n_features, "n_features")
     return Players(np.arange(n_features), _names(names, n_features, lambda i: f"x{i}"),
                    "features", True, {"n_features": n_features})
 
@@ -144,7 +138,7 @@ def groups(groups, n_features: int, names=None) -> Players:
     names : sequence of str, optional
         Player names (default ``g0, g1, ...``).
     """
-    n_features = _positive_int(n_features, "n_features")
+    n_features = positive_int(n_features, "n_features")
     ids = np.full(n_features, -1, dtype=np.int64)
     for player, members in enumerate(groups):
         members = np.asarray(list(members), dtype=np.int64)
@@ -176,8 +170,8 @@ def grid(shape, cells, region=None, names=None) -> Players:
     names : sequence of str, optional
         Player names (default ``r{row}c{col}``); players are numbered row by row.
     """
-    height, width = (_positive_int(s, "shape") for s in tuple(shape)[-2:])
-    rows, cols = (_positive_int(c, "cells") for c in cells)
+    height, width = (positive_int(s, "shape") for s in tuple(shape)[-2:])
+    rows, cols = (positive_int(c, "cells") for c in cells)
     top, bottom, left, right = region if region is not None else (0, height, 0, width)
     if not (0 <= top < bottom <= height and 0 <= left < right <= width):
         raise ValueError(f"region {tuple(region)} is not inside an image of {height}x{width}")
@@ -230,7 +224,7 @@ def tokens(length: int, positions=None, names=None) -> Players:
     names : sequence of str, optional
         Player names, e.g. the words (default ``t{position}``).
     """
-    length = _positive_int(length, "length")
+    length = positive_int(length, "length")
     positions = list(range(length)) if positions is None else [int(p) for p in positions]
     if len(set(positions)) != len(positions):
         raise ValueError("token positions must be distinct")

@@ -145,8 +145,9 @@ class DynamicsTracker:
         probe_x : Tensor, optional
             The probe inputs, needed when they were not a plain tensor (tuple or dict).
         **overrides
-            Options that cannot be stored, e.g. ``output=`` when it was a callable,
-            ``device=``, ``additional_forward_args=``, ``embedding=``.
+            Options that cannot be stored, e.g. ``every=`` when it was not an int,
+            ``output=`` when it was a callable, ``device=``, ``additional_forward_args=``,
+            ``embedding=``.
         """
         store = CheckpointStore(directory)
         settings, probe = store.read_settings()
@@ -162,6 +163,7 @@ class DynamicsTracker:
         probe_y = torch.as_tensor(probe["probe_y"]) if "probe_y" in probe else None
         baseline = torch.as_tensor(probe["baseline"])
         solver = settings["solver"]
+        every = overrides.pop("every", settings["every"] if settings["every"] is not None else 1)
         options = dict(output=settings["output"], batch_size=settings["batch_size"],
                        masked_input=settings.get("masked_input"))
         options.update(overrides)
@@ -173,8 +175,7 @@ class DynamicsTracker:
             probe_x = probe_x.to(device)
             probe_y = None if probe_y is None else probe_y.to(device)
             baseline = baseline.to(device)
-        tracker = cls(model, probe_x, probe_y, method=settings["method"],
-                      every=settings["every"] if settings["every"] is not None else 1,
+        tracker = cls(model, probe_x, probe_y, method=settings["method"], every=every,
                       directory=None, keep_interactions=settings["keep_interactions"],
                       ratio=settings["ratio"], noise_bound=solver["noise_bound"],
                       tol=solver["tol"], max_iter=solver["max_iter"],
