@@ -46,11 +46,11 @@ int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *
  * The published schedule (theory.md §4): SGD with momentum on (gamma, q), minimising
  * ||M v_and||_1 + ||F v_or||_1 with v_and = (v + q)/2 + gamma, v_or = (v + q)/2 - gamma,
  * learning rate lr_t = lr * 10^(-t / (iterations - 1)), q clamped to [-tau, tau].
- * Writes the AND and OR interactions of the final (gamma, q), gamma and q, and the
- * objective in objective[g].  No folding: the caller folds singletons if asked.
+ * Writes the AND and OR interactions of the final (gamma, q), q, and the objective in
+ * objective[g].  No folding: the caller folds singletons if asked.
  */
 int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *or_out,
-                  double *gamma_out, double *noise_out, double *objective,
-                  hs_index batch, int n, int iterations, double lr, double momentum);
+                  double *noise_out, double *objective, hs_index batch, int n,
+                  int iterations, double lr, double momentum);
 
 #endif /* HS_AND_OR_H */

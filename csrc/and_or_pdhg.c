@@ -176,15 +176,16 @@ static void pdhg_step(const shape *s, const double *HS_RESTRICT v, double tau, w
     }
 }
 
-/* Weighted distance between z and T(z): the fixed-point residual. */
-static double distance(hs_index size, double weight, const work *w) {
-    double dx = (w->s - w->s1) * (w->s - w->s1), dy = (w->ys - w->ys1) * (w->ys - w->ys1);
+/* Squared primal and dual distances of T(z) = (a1, o1, s1 | y1, ys1) from a point. */
+static void moves(hs_index size, const work *w, const double *a, const double *o, double s,
+                  const double *y, double ys, double *dx, double *dy) {
+    double px = (w->s1 - s) * (w->s1 - s), py = (w->ys1 - ys) * (w->ys1 - ys);
     for (hs_index i = 0; i < size; ++i) {
-        dx += (w->a[i] - w->a1[i]) * (w->a[i] - w->a1[i]) +
-              (w->o[i] - w->o1[i]) * (w->o[i] - w->o1[i]);
-        dy += (w->y[i] - w->y1[i]) * (w->y[i] - w->y1[i]);
+        px += (w->a1[i] - a[i]) * (w->a1[i] - a[i]) + (w->o1[i] - o[i]) * (w->o1[i] - o[i]);
+        py += (w->y1[i] - y[i]) * (w->y1[i] - y[i]);
     }
-    return sqrt(weight * dx + dy / weight);
+    *dx = px;
+    *dy = py;
 }
 
 /*
@@ -257,7 +258,9 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
                 converged = 1;
                 break;
             }
-            const double residual = distance(size, weight, w);
+            double dx, dy;
+            moves(size, w, w->a, w->o, w->s, w->y, w->ys, &dx, &dy); /* z to T(z) */
+            const double residual = sqrt(weight * dx + dy / weight);
             if (!isfinite(residual)) return HS_EDIVERGED;
             if (!isfinite(restart_residual)) restart_residual = residual;
             const int restart =
@@ -266,14 +269,8 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
                  residual > previous_residual) ||
                 since_restart >= RESTART_ARTIFICIAL * iter;
             if (restart) {
-                double dx = 0.0, dy = 0.0;
-                for (hs_index i = 0; i < size; ++i) {
-                    dx += (w->a1[i] - w->a0[i]) * (w->a1[i] - w->a0[i]) +
-                          (w->o1[i] - w->o0[i]) * (w->o1[i] - w->o0[i]);
-                    dy += (w->y1[i] - w->y0[i]) * (w->y1[i] - w->y0[i]);
-                }
-                dx += (w->s1 - w->s0) * (w->s1 - w->s0);
-                dy += (w->ys1 - w->ys0) * (w->ys1 - w->ys0);
+                /* The weight follows how far primal and dual moved since the last restart. */
+                moves(size, w, w->a0, w->o0, w->s0, w->y0, w->ys0, &dx, &dy);
                 if (dx > 1e-300 && dy > 1e-300) {
                     weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
                                  (1.0 - WEIGHT_SMOOTHING) * log(weight));

@@ -25,11 +25,12 @@ static void interactions(int n, const double *v, const double *gamma, const doub
 }
 
 static void sgd_game(int n, const double *v, double tau, double *I_and, double *I_or,
-                     double *gamma, double *q, double *objective, int iterations, double lr,
+                     double *q, double *objective, int iterations, double lr,
                      double momentum, double *buf, int par) {
     const hs_index size = (hs_index)1 << n;
     double *bg = buf, *bq = buf + size, *sa = buf + 2 * size, *so = buf + 3 * size;
     double *ga = buf + 4 * size, *go = buf + 5 * size, *tmp = buf + 6 * size;
+    double *gamma = buf + 7 * size;
     memset(gamma, 0, (size_t)size * sizeof(double));
     memset(q, 0, (size_t)size * sizeof(double));
     memset(bg, 0, (size_t)size * 2 * sizeof(double));
@@ -58,8 +59,8 @@ static void sgd_game(int n, const double *v, double tau, double *I_and, double *
 }
 
 int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *or_out,
-                  double *gamma_out, double *noise_out, double *objective,
-                  hs_index batch, int n, int iterations, double lr, double momentum) {
+                  double *noise_out, double *objective, hs_index batch, int n,
+                  int iterations, double lr, double momentum) {
     if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || iterations < 0) return HS_EINVAL;
     const hs_index size = (hs_index)1 << n;
     const int threads = hs_get_num_threads();
@@ -67,7 +68,7 @@ int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *o
     int status = HS_OK;
     HS_OMP(omp parallel num_threads(threads) if (per_game && batch > 1))
     {
-        double *buf = malloc((size_t)size * 7 * sizeof(double));
+        double *buf = malloc((size_t)size * 8 * sizeof(double));
         if (!buf) {
             HS_OMP(omp atomic write)
             status = HS_ENOMEM;
@@ -76,8 +77,8 @@ int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *o
         for (hs_index g = 0; g < batch; ++g) {
             if (!buf) continue;
             sgd_game(n, v + g * size, tau[g], and_out + g * size, or_out + g * size,
-                     gamma_out + g * size, noise_out + g * size, objective + g, iterations,
-                     lr, momentum, buf, !per_game);
+                     noise_out + g * size, objective + g, iterations, lr, momentum, buf,
+                     !per_game);
         }
         free(buf);
     }

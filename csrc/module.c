@@ -243,6 +243,17 @@ static PyObject *py_superset_index(PyObject *self, PyObject *args) {
 /* Order statistics                                                          */
 /* ------------------------------------------------------------------------- */
 
+/* Raises and returns -1 unless `a` is a writeable (if asked) contiguous float64 array of `count`. */
+static int check_f64(PyArrayObject *a, const char *name, hs_index count, int writeable) {
+    if (PyArray_TYPE(a) != NPY_FLOAT64 || !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
+        (writeable && !PyArray_ISWRITEABLE(a)) || PyArray_SIZE(a) != count) {
+        PyErr_Format(PyExc_ValueError, "%s must be a%s contiguous float64 array of %zd values",
+                     name, writeable ? " writeable" : "", (Py_ssize_t)count);
+        return -1;
+    }
+    return 0;
+}
+
 static int check_stats_output(PyArrayObject *a, const char *name, int type,
                               hs_index count) {
     if (PyArray_TYPE(a) != type || !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
@@ -256,12 +267,12 @@ static int check_stats_output(PyArrayObject *a, const char *name, int type,
 
 static PyObject *py_order_stats(PyObject *self, PyObject *args) {
     PyArrayObject *inter, *thr, *pos, *neg, *abs_, *cnt;
-    int relative, n, status;
+    int n, status;
     hs_index batch;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!pO!O!O!O!", &PyArray_Type, &inter, &PyArray_Type, &thr,
-                          &relative, &PyArray_Type, &pos, &PyArray_Type, &neg,
-                          &PyArray_Type, &abs_, &PyArray_Type, &cnt))
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!", &PyArray_Type, &inter, &PyArray_Type, &thr,
+                          &PyArray_Type, &pos, &PyArray_Type, &neg, &PyArray_Type, &abs_,
+                          &PyArray_Type, &cnt))
         return NULL;
     if (check_real_array(inter, "interactions", 0) || game_shape(inter, "interactions", &n, &batch))
         return NULL;
@@ -270,47 +281,28 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
     if (check_stats_output(pos, "positive", type, width) ||
         check_stats_output(neg, "negative", type, width) ||
         check_stats_output(abs_, "absolute", type, width) ||
-        check_stats_output(cnt, "count", NPY_INT64, width))
+        check_stats_output(cnt, "count", NPY_INT64, width) ||
+        check_f64(thr, "threshold", batch, 0))
         return NULL;
-    if (PyArray_TYPE(thr) != NPY_FLOAT64 || !PyArray_IS_C_CONTIGUOUS(thr) ||
-        (PyArray_SIZE(thr) != 1 && PyArray_SIZE(thr) != batch)) {
-        PyErr_SetString(PyExc_ValueError,
-                        "threshold must be a float64 array of 1 or batch values");
-        return NULL;
-    }
-    const int per_game = PyArray_SIZE(thr) != 1 || batch == 1;
-    if (batch == 0) Py_RETURN_NONE;
     Py_BEGIN_ALLOW_THREADS
     if (type == NPY_FLOAT64)
         status = hs_order_stats_f64(
             (const double *)PyArray_DATA(inter), batch, n, (const double *)PyArray_DATA(thr),
-            per_game, relative, (double *)PyArray_DATA(pos), (double *)PyArray_DATA(neg),
+            (double *)PyArray_DATA(pos), (double *)PyArray_DATA(neg),
             (double *)PyArray_DATA(abs_), (int64_t *)PyArray_DATA(cnt));
     else
         status = hs_order_stats_f32(
             (const float *)PyArray_DATA(inter), batch, n, (const double *)PyArray_DATA(thr),
-            per_game, relative, (float *)PyArray_DATA(pos), (float *)PyArray_DATA(neg),
+            (float *)PyArray_DATA(pos), (float *)PyArray_DATA(neg),
             (float *)PyArray_DATA(abs_), (int64_t *)PyArray_DATA(cnt));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
 }
 
-
 /* ------------------------------------------------------------------------- */
 /* AND-OR decomposition                                                      */
 /* ------------------------------------------------------------------------- */
-
-/* Raises and returns -1 unless `a` is a writeable (if asked) contiguous float64 array of `count`. */
-static int check_f64(PyArrayObject *a, const char *name, hs_index count, int writeable) {
-    if (PyArray_TYPE(a) != NPY_FLOAT64 || !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
-        (writeable && !PyArray_ISWRITEABLE(a)) || PyArray_SIZE(a) != count) {
-        PyErr_Format(PyExc_ValueError, "%s must be a%s contiguous float64 array of %zd values",
-                     name, writeable ? " writeable" : "", (Py_ssize_t)count);
-        return -1;
-    }
-    return 0;
-}
 
 static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
     PyArrayObject *v, *tau, *a, *o, *noise, *info;
@@ -341,28 +333,27 @@ static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
 }
 
 static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
-    PyArrayObject *v, *tau, *a, *o, *gamma, *noise, *objective;
+    PyArrayObject *v, *tau, *a, *o, *noise, *objective;
     int iterations, n, status;
     double lr, momentum;
     hs_index batch;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!idd", &PyArray_Type, &v, &PyArray_Type, &tau,
-                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &gamma,
-                          &PyArray_Type, &noise, &PyArray_Type, &objective, &iterations, &lr,
-                          &momentum))
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!idd", &PyArray_Type, &v, &PyArray_Type, &tau,
+                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
+                          &PyArray_Type, &objective, &iterations, &lr, &momentum))
         return NULL;
     if (check_real_array(v, "values", 0) || game_shape(v, "values", &n, &batch)) return NULL;
     const hs_index count = batch << n;
     if (check_f64(v, "values", count, 0) || check_f64(tau, "tau", batch, 0) ||
         check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
-        check_f64(gamma, "gamma_out", count, 1) || check_f64(noise, "noise_out", count, 1) ||
+        check_f64(noise, "noise_out", count, 1) ||
         check_f64(objective, "objective", batch, 1))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     status = hs_and_or_sgd((const double *)PyArray_DATA(v), (const double *)PyArray_DATA(tau),
                            (double *)PyArray_DATA(a), (double *)PyArray_DATA(o),
-                           (double *)PyArray_DATA(gamma), (double *)PyArray_DATA(noise),
-                           (double *)PyArray_DATA(objective), batch, n, iterations, lr, momentum);
+                           (double *)PyArray_DATA(noise), (double *)PyArray_DATA(objective),
+                           batch, n, iterations, lr, momentum);
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -422,13 +413,14 @@ static PyMethodDef core_methods[] = {
     {"superset_index", py_superset_index, METH_VARARGS,
      "superset_index(m, out, index): SII (0) or BII (1) over all subsets."},
     {"order_stats", py_order_stats, METH_VARARGS,
-     "order_stats(I, threshold, relative, positive, negative, absolute, count)."},
+     "order_stats(I, threshold, positive, negative, absolute, count): per-order sums of the "
+     "interactions with |I| >= threshold[g]."},
     {"and_or_pdhg", py_and_or_pdhg, METH_VARARGS,
      "and_or_pdhg(v, tau, and_out, or_out, noise_out, info, max_iter, check_every, tol, "
      "weight, step): the AND-OR decomposition by restarted PDHG."},
     {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
-     "and_or_sgd(v, tau, and_out, or_out, gamma_out, noise_out, objective, iterations, lr, "
-     "momentum): the published SGD schedule on butterflies."},
+     "and_or_sgd(v, tau, and_out, or_out, noise_out, objective, iterations, lr, momentum): "
+     "the published SGD schedule on butterflies."},
     {"theory_predict", py_theory_predict, METH_VARARGS,
      "theory_predict(w_star, sigma2, out): the two-phase theory's predicted interactions."},
     {"get_num_threads", py_get_num_threads, METH_NOARGS,

@@ -8,18 +8,17 @@
 
 /*
  * For each game g and order k = 0..n, over the subsets S with |S| = k and
- * |I(S)| >= threshold_g:
+ * |I(S)| >= threshold[g]:
  *   positive[g, k] = Σ max(I(S), 0), negative[g, k] = Σ min(I(S), 0),
  *   absolute[g, k] = Σ |I(S)|,       count[g, k] = their number.
- * threshold_g = threshold[g] (or threshold[0] if thresholds_per_game is 0), times
- * max_{S≠∅} |I(S)| of game g when `relative` is nonzero.  Outputs are (batch, n + 1).
+ * Outputs are (batch, n + 1).
  */
 int hs_order_stats_f64(const double *values, hs_index batch, int n,
-                       const double *threshold, int thresholds_per_game, int relative,
+                       const double *threshold,
                        double *positive, double *negative, double *absolute,
                        int64_t *count);
 int hs_order_stats_f32(const float *values, hs_index batch, int n,
-                       const double *threshold, int thresholds_per_game, int relative,
+                       const double *threshold,
                        float *positive, float *negative, float *absolute,
                        int64_t *count);
 

@@ -28,7 +28,6 @@ def superset_index(m: _Real, out: _Real, index: int, /) -> None: ...
 def order_stats(
     interactions: _Real,
     threshold: npt.NDArray[np.float64],
-    relative: bool,
     positive: _Real,
     negative: _Real,
     absolute: _Real,
@@ -40,7 +39,7 @@ def and_or_pdhg(
     max_iter: int, check_every: int, tol: float, weight: float, step: float, /,
 ) -> None: ...
 def and_or_sgd(
-    v: _Real, tau: _Real, and_out: _Real, or_out: _Real, gamma_out: _Real, noise_out: _Real,
+    v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real,
     objective: _Real, iterations: int, lr: float, momentum: float, /,
 ) -> None: ...
 def theory_predict(w_star: _Real, sigma2: _Real, out: _Real, /) -> None: ...

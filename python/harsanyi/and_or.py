@@ -188,14 +188,12 @@ def _pdhg(games, tau, n, tol, max_iter, show_progress):
 
 def _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress):
     count = games.shape[0]
-    a, o = np.zeros_like(games), np.zeros_like(games)
-    gamma, noise = np.zeros_like(games), np.zeros_like(games)
+    a, o, noise = np.zeros_like(games), np.zeros_like(games), np.zeros_like(games)
     objective = np.zeros(count)
     with progress_bar(count, "AND-OR decomposition (SGD)", show_progress, unit="game") as bar:
         for first, last in _chunks(count):
             _core.and_or_sgd(games[first:last], tau[first:last], a[first:last], o[first:last],
-                             gamma[first:last], noise[first:last], objective[first:last],
-                             iterations, lr, momentum)
+                             noise[first:last], objective[first:last], iterations, lr, momentum)
             bar.update(last - first)
     if fold_singletons:
         low = subset_sizes(n) <= 1

@@ -121,8 +121,9 @@ class CheckpointStore:
     def read_checkpoint(self, epoch: int) -> dict:
         return _read_npz(self.checkpoint_path(epoch))
 
-    def finished_epochs(self) -> tuple[list[int], dict]:
-        """The epochs whose checkpoint file is complete, and the recorded losses.
+    def finished_epochs(self) -> tuple[list[int], dict, bool]:
+        """The epochs whose checkpoint file is complete, the recorded losses, and whether
+        files missing from the index were adopted (so that it should be written again).
 
         Files written after the last index update are read (so a damaged one is
         reported) and adopted.
@@ -141,7 +142,7 @@ class CheckpointStore:
             raise CorruptCheckpointError(
                 f"the index of {self.directory} names checkpoints {missing[:5]} whose files are "
                 "missing; restore them or delete index.json to rebuild it from the files")
-        return sorted(epochs), losses
+        return sorted(epochs), losses, len(epochs) > len(listed)
 
     def read_latest_values(self):
         path = self.directory / "latest_values.npz"

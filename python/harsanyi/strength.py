@@ -104,15 +104,14 @@ def order_strength(
         )
     if not np.all(np.isfinite(thr)) or np.any(thr < 0):
         raise ValueError("threshold must be finite and non-negative")
-    applied = np.broadcast_to(thr, batch_shape)
-    thr = np.ascontiguousarray(thr.reshape(-1))
+    applied = np.array(np.broadcast_to(thr, batch_shape), dtype=np.float64)
+    if relative:
+        applied = applied * (np.abs(I[..., 1:]).max(axis=-1) if n > 0 else 0.0)
     shape = batch_shape + (n + 1,)
     positive = np.empty(shape, dtype=I.dtype)
     negative = np.empty(shape, dtype=I.dtype)
     absolute = np.empty(shape, dtype=I.dtype)
     count = np.empty(shape, dtype=np.int64)
-    _core.order_stats(I, thr, relative, positive, negative, absolute, count)
-    if relative:
-        peak = np.abs(I[..., 1:]).max(axis=-1) if n > 0 else np.zeros(batch_shape)
-        applied = applied * peak
-    return OrderStrength(positive, negative, absolute, count, np.array(applied, dtype=np.float64))
+    _core.order_stats(I, np.ascontiguousarray(applied.reshape(-1)), positive, negative, absolute,
+                      count)
+    return OrderStrength(positive, negative, absolute, count, applied)

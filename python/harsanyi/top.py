@@ -35,31 +35,32 @@ class TopInteractions:
 
         With names, each tuple holds the names instead of the indices.
         """
+        return self._player_tuples().tolist()
+
+    def _player_tuples(self) -> np.ndarray:
+        """An object array shaped like `masks` holding each subset's player tuple."""
         def convert(mask):
             members = players_of(int(mask))
             return tuple(self.names[i] for i in members) if self.names else members
 
-        return np.frompyfunc(convert, 1, 1)(self.masks).tolist()
+        return np.frompyfunc(convert, 1, 1)(self.masks)
 
     def to_dataframe(self):
         """A pandas DataFrame, one row per (sample, rank): mask, players, order, value."""
         import pandas as pd
 
-        k = self.masks.shape[-1] if self.masks.ndim else 0
-        masks = self.masks.reshape(-1)
-        players = [tuple(p) for p in np.asarray(self.players(), dtype=object).reshape(-1)] \
-            if masks.size else []
-        frame = pd.DataFrame(
-            {
-                "rank": np.tile(np.arange(k), max(masks.size // max(k, 1), 1))[: masks.size],
-                "mask": masks,
-                "players": players,
-                "order": [len(p) for p in players],
-                "value": self.values.reshape(-1),
-            }
-        )
+        k = self.masks.shape[-1]
+        masks = self.masks.reshape(-1, k)
+        players = list(self._player_tuples().reshape(-1))
+        frame = pd.DataFrame({
+            "rank": np.tile(np.arange(k), len(masks)),
+            "mask": masks.reshape(-1),
+            "players": players,
+            "order": [len(p) for p in players],
+            "value": self.values.reshape(-1),
+        })
         if self.masks.ndim > 1:
-            frame.insert(0, "sample", np.repeat(np.arange(masks.size // max(k, 1)), k))
+            frame.insert(0, "sample", np.repeat(np.arange(len(masks)), k))
         return frame
 
 

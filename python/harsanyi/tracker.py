@@ -21,7 +21,7 @@ from . import players as players_module
 from ._progress import progress_bar
 from .and_or import and_or
 from .checkpoint_store import CheckpointStore, CorruptCheckpointError
-from .dynamics import DYNAMICS_RATIO, OrderDistribution, normalise, order_distribution
+from .dynamics import DYNAMICS_RATIO, OrderDistribution, order_distribution
 from .game import ModelGame
 from .transforms import and_interactions
 
@@ -181,10 +181,11 @@ class DynamicsTracker:
                       tol=solver["tol"], max_iter=solver["max_iter"],
                       _resumed=(players, baseline, settings), **options)
         tracker.store = store
-        epochs, tracker.losses = store.finished_epochs()
+        epochs, tracker.losses, adopted = store.finished_epochs()
         for epoch in epochs:
             tracker.records[epoch] = tracker._record_from_arrays(store.read_checkpoint(epoch))
-        store.write_index(tracker.records, tracker.losses)
+        if adopted:
+            store.write_index(tracker.records, tracker.losses)
         latest_epoch, values = store.read_latest_values()
         if values is not None and latest_epoch in tracker.records:
             tracker._latest_values = (latest_epoch, values)
@@ -252,9 +253,9 @@ class DynamicsTracker:
                              baseline=self.baseline, batched=True,
                              show_progress=self.show_progress, **self._game_options)
             values = np.array(game.values())
-        harsanyi = and_interactions(values)
-        tau = self.ratio * float(np.abs(values[:, -1] - values[:, 0]).mean())
-        distributions = {"harsanyi": order_distribution(harsanyi, threshold=tau)}
+        distributions = {"harsanyi": order_distribution(and_interactions(values), values=values,
+                                                        ratio=self.ratio)}
+        tau = distributions["harsanyi"].threshold
         if self.method == "and-or":
             split = and_or(values, **self.solver_options, show_progress=self.show_progress)
             distributions["and-or"] = order_distribution(

@@ -190,7 +190,7 @@ static void test_order_stats(void) {
     double pos[3 * 8], neg[3 * 8], abs_[3 * 8], thr[3] = {0.0, 0.5, 2.0};
     int64_t cnt[3 * 8];
     for (long i = 0; i < batch * size; ++i) v[i] = uniform();
-    CHECK(hs_order_stats_f64(v, batch, n, thr, 1, 0, pos, neg, abs_, cnt) == HS_OK, "stats");
+    CHECK(hs_order_stats_f64(v, batch, n, thr, pos, neg, abs_, cnt) == HS_OK, "stats");
     for (int g = 0; g < batch; ++g)
         for (int k = 0; k <= n; ++k) {
             double p = 0.0, q = 0.0;
@@ -227,7 +227,6 @@ static void test_and_or(int threads) {
     const long size = 1L << n;
     double *v = malloc(batch * size * sizeof(double)), *a = malloc(batch * size * sizeof(double));
     double *o = malloc(batch * size * sizeof(double)), *q = malloc(batch * size * sizeof(double));
-    double *gamma = malloc(batch * size * sizeof(double));
     double tau[3] = {0.0, 0.05, 0.3}, info[3 * HS_INFO_FIELDS], objective[3];
     for (long i = 0; i < batch * size; ++i) v[i] = uniform();
     hs_pdhg_options options = {200000, 1e-6, 64, 0.995, 3.0};
@@ -246,12 +245,12 @@ static void test_and_or(int threads) {
         CHECK(r[HS_INFO_CONVERGED] == 1.0 && r[HS_INFO_GAP] <= 1e-6, "convergence g %d", g);
         CHECK(r[HS_INFO_DUAL] <= r[HS_INFO_OBJECTIVE] * (1 + 1e-12), "bounds g %d", g);
     }
-    CHECK(hs_and_or_sgd(v, tau, a, o, gamma, q, objective, batch, n, 200, 1e-3, 0.9) == HS_OK,
+    CHECK(hs_and_or_sgd(v, tau, a, o, q, objective, batch, n, 200, 1e-3, 0.9) == HS_OK,
           "sgd status");
     for (int g = 0; g < batch; ++g)
         CHECK(faithfulness(v + g * size, a + g * size, o + g * size, q + g * size, n) < 1e-12,
               "sgd faithfulness g %d", g);
-    free(v); free(a); free(o); free(q); free(gamma);
+    free(v); free(a); free(o); free(q);
 }
 
 /* w(σ²) against Gaussian elimination on (JᵀJ + 2^n diag(c)) w = JᵀJ w*, n = 4. */
