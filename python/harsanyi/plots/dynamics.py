@@ -76,7 +76,14 @@ def plot_ratio_vs_sigma2(fit, ax=None):
     ratio = low_high_ratio(fit.grid_distributions)
     ax.plot(fit.grid, ratio, color=PREDICTED_COLOR, label="theory")
     observed = low_high_ratio(fit.observed)
-    ax.scatter(fit.sigma2, observed, s=12, color=ORDER_COLOR, label="checkpoints (fitted σ²)")
+    # A log axis has no 0: checkpoints fitted at σ² = 0 sit at the grid's smallest value.
+    floor = fit.grid[fit.grid > 0].min()
+    zero = fit.sigma2 <= 0
+    ax.scatter(fit.sigma2[~zero], observed[~zero], s=12, color=ORDER_COLOR,
+               label="checkpoints (fitted σ²)")
+    if zero.any():
+        ax.scatter(np.full(zero.sum(), floor), observed[zero], s=16, facecolors="none",
+                   edgecolors=ORDER_COLOR, label=f"checkpoints at σ² = 0 ({zero.sum()})")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("σ²")
@@ -134,7 +141,7 @@ def figure_theory(tracker, epochs=None):
 def figure_ratio(tracker):
     """(c): the low-/high-order ratio against σ²."""
     ax = plot_ratio_vs_sigma2(tracker.fit_theory())
-    ax.set_title("Low- over high-order strength against σ² (training lowers σ²)", fontsize=10)
+    ax.set_title("Low-/high-order strength against σ²", fontsize=10)
     return ax.figure
 
 
