@@ -64,7 +64,7 @@ asan: $(VENV)/.built
 	PYTHONPATH=build-asan sh -c '$(PY) -c "import harsanyi._core as c; assert \"build-asan\" in c.__file__" && \
 	    $(PY) -m pytest -q -p no:cacheprovider \
 	    tests/test_transforms.py tests/test_indices.py tests/test_order_strength.py \
-	    tests/test_and_or.py tests/test_theory.py'
+	    tests/test_and_or.py tests/test_theory.py tests/test_log_odds.py'
 
 valgrind:
 	$(CC) -O1 -g -fopenmp -Wall -Wextra -Icsrc tests/c/test_kernels.c $(KERNEL_SOURCES) \

@@ -7,11 +7,18 @@ masked inputs, prebuilt in one tensor and fed in batches of the same size.  The
 difference is what masking, batching, the value function and the transforms cost.  The two
 run back to back, 25 rounds; the overhead is the median of the per-round ratios.
 
-Run with ``make bench`` or ``python bench/explain.py``.
+On Linux the script re-runs itself with glibc's heap trimming and mmap thresholds fixed
+(``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``).  With glibc's adaptive defaults
+a forward pass of a small model lands, by the luck of the heap's layout, either on pages
+already mapped or on fresh ones, and the page faults alone move either loop by 30-80%;
+fixed, both loops see the same allocator.  ``--default-malloc`` measures the defaults.
+
+Run with ``make bench`` or ``python bench/explain.py [--default-malloc]``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +31,7 @@ import harsanyi as hs  # noqa: E402
 from _timing import format_seconds, paired_times, print_table  # noqa: E402
 
 BATCH_SIZES = (512, 2048)
+FIXED_MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(1 << 28), "MALLOC_MMAP_THRESHOLD_": str(1 << 26)}
 SAMPLES = 4
 
 
@@ -56,10 +64,20 @@ def bare_forward(model, masked: torch.Tensor, batch_size: int):
             model(masked[start:start + batch_size])
 
 
+def fix_the_allocator() -> str:
+    """Re-run this script with glibc's malloc thresholds fixed, unless told not to."""
+    if "--default-malloc" in sys.argv[1:] or not sys.platform.startswith("linux"):
+        return "allocator defaults"
+    if any(key not in os.environ for key in FIXED_MALLOC):
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **FIXED_MALLOC})
+    return ", ".join(f"{key}={os.environ[key]}" for key in FIXED_MALLOC)
+
+
 def main() -> None:
+    allocator = fix_the_allocator()
     torch.set_num_threads(2)
     print(f"# harsanyi {hs.__version__}, torch {torch.__version__}, {torch.get_num_threads()} "
-          f"threads, {SAMPLES} samples x 2^12 subsets, float32\n")
+          f"threads, {SAMPLES} samples x 2^12 subsets, float32, {allocator}\n")
     rows = []
     for name, model, x, players, baseline in (tabular_case(), image_case()):
         game = hs.model_game(model, x, players=players, baseline=baseline)

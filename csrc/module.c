@@ -17,6 +17,7 @@
 #include "order_stats.h"
 #include "and_or.h"
 #include "theory.h"
+#include "log_odds.h"
 
 /* ------------------------------------------------------------------------- */
 /* Array checks                                                              */
@@ -382,6 +383,65 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
 }
 
 /* ------------------------------------------------------------------------- */
+/* Model outputs                                                             */
+/* ------------------------------------------------------------------------- */
+
+/* A 1-D aligned C-contiguous array of `type` and length `length`, or raises. */
+static int check_vector(PyArrayObject *a, const char *name, int type, npy_intp length,
+                        int writeable) {
+    if (PyArray_TYPE(a) != type || PyArray_NDIM(a) != 1 || PyArray_DIM(a, 0) != length ||
+        !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a) ||
+        (writeable && !PyArray_ISWRITEABLE(a))) {
+        PyErr_Format(PyExc_ValueError, "%s must be a%s contiguous %s vector of length %zd",
+                     name, writeable ? " writeable" : "", type == NPY_INT64 ? "int64" : "float64",
+                     (Py_ssize_t)length);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_log_odds(PyObject *self, PyObject *args) {
+    PyArrayObject *logits, *targets, *out;
+    int status;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyArray_Type, &logits, &PyArray_Type, &targets,
+                          &PyArray_Type, &out))
+        return NULL;
+    const int type = PyArray_TYPE(logits);
+    if ((type != NPY_FLOAT64 && type != NPY_FLOAT32) || PyArray_NDIM(logits) != 2 ||
+        !PyArray_ISALIGNED(logits) || !PyArray_ISNOTSWAPPED(logits)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "logits must be an aligned, native-order float32/float64 matrix");
+        return NULL;
+    }
+    const npy_intp rows = PyArray_DIM(logits, 0), classes = PyArray_DIM(logits, 1);
+    const npy_intp item = PyArray_ITEMSIZE(logits);
+    if (PyArray_STRIDE(logits, 0) % item || PyArray_STRIDE(logits, 1) % item) {
+        PyErr_SetString(PyExc_ValueError, "logits' strides must be whole elements");
+        return NULL;
+    }
+    if (check_vector(targets, "targets", NPY_INT64, rows, 0) ||
+        check_vector(out, "out", NPY_FLOAT64, rows, 1))
+        return NULL;
+    const hs_index row_stride = PyArray_STRIDE(logits, 0) / item;
+    const hs_index class_stride = PyArray_STRIDE(logits, 1) / item;
+    Py_BEGIN_ALLOW_THREADS
+    if (type == NPY_FLOAT64)
+        status = hs_log_odds_f64((const double *)PyArray_DATA(logits), rows, classes,
+                                 row_stride, class_stride,
+                                 (const int64_t *)PyArray_DATA(targets),
+                                 (double *)PyArray_DATA(out));
+    else
+        status = hs_log_odds_f32((const float *)PyArray_DATA(logits), rows, classes,
+                                 row_stride, class_stride,
+                                 (const int64_t *)PyArray_DATA(targets),
+                                 (double *)PyArray_DATA(out));
+    Py_END_ALLOW_THREADS
+    if (raise_status(status)) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------------- */
 /* Threads                                                                   */
 /* ------------------------------------------------------------------------- */
 
@@ -423,6 +483,8 @@ static PyMethodDef core_methods[] = {
      "the published SGD schedule on butterflies."},
     {"theory_predict", py_theory_predict, METH_VARARGS,
      "theory_predict(w_star, sigma2, out): the two-phase theory's predicted interactions."},
+    {"log_odds", py_log_odds, METH_VARARGS,
+     "log_odds(logits, targets, out): out[r] = z[r, y] - log sum_{c != y} exp(z[r, c])."},
     {"get_num_threads", py_get_num_threads, METH_NOARGS,
      "get_num_threads() -> int: threads the kernels use."},
     {"set_num_threads", py_set_num_threads, METH_VARARGS,

@@ -188,3 +188,14 @@ def order_strength(I, threshold):
                 stats[2, g, k] += abs(x)
                 stats[3, g, k] += 1
     return tuple(a.reshape(I.shape[:-1] + (n + 1,)) for a in stats)
+
+
+def log_odds(logits, targets):
+    """z_y - log Σ_{c≠y} exp(z_c) per row, in float64 with math.fsum over the others."""
+    logits = np.asarray(logits, dtype=np.float64)
+    out = np.empty(logits.shape[0])
+    for r, (row, y) in enumerate(zip(logits, targets)):
+        others = np.delete(row, y)
+        peak = others.max()
+        out[r] = row[y] - peak - math.log(math.fsum(math.exp(z - peak) for z in others))
+    return out

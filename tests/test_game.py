@@ -186,6 +186,41 @@ class TestBatchesAndInputs:
             assert single.shape == (32,)
             np.testing.assert_allclose(batch[i], single, atol=1e-13)
 
+    @pytest.mark.parametrize("batch_size", [1, 3, 16, 32, 64, 100])
+    @pytest.mark.parametrize("block_bytes", [1, 200, 1 << 25])
+    def test_blocks_and_batches_agree(self, monkeypatch, batch_size, block_bytes):
+        # Rows are built in blocks (whole samples when the sizes allow, else gathers) and
+        # fed in batch slices; every split must give the per-subset brute force.
+        import harsanyi.game as game_module
+
+        monkeypatch.setattr(game_module, "ROW_BLOCK_BYTES", block_bytes)
+        model = models.mlp(5)
+        x = torch.randn(3, 5, dtype=torch.float64)
+        base = torch.randn(3, 5, dtype=torch.float64)  # one baseline per sample
+        values = hs.model_game(model, x, target=[2, 0, 1], baseline=base,
+                               batch_size=batch_size).values()
+        for i, y in enumerate([2, 0, 1]):
+            want = brute_force_values(model, x[i], base[i], np.arange(5), y)
+            np.testing.assert_allclose(values[i], want, atol=1e-12)
+
+    def test_mask_table_is_shared_by_games_with_the_same_players(self):
+        model = models.mlp(5)
+        players = hs.players.features(5)
+        a = hs.model_game(model, torch.randn(5, dtype=torch.float64), players=players)
+        b = hs.model_game(model, torch.randn(2, 5, dtype=torch.float64), players=players)
+        c = hs.model_game(model.float(), torch.randn(5), players=players)
+        assert a._mask_table is b._mask_table
+        assert c._mask_table is not a._mask_table  # another width of bits
+        np.testing.assert_array_equal(a._mask_table.numpy() != 0, c._mask_table.numpy() != 0)
+
+    def test_output_whose_shape_changes_between_batches(self):
+        class Shifty(torch.nn.Module):
+            def forward(self, x):
+                return torch.zeros(x.shape[0], 3 if x.shape[0] > 4 else 4)
+
+        with pytest.raises(ValueError, match="same shape for every batch"):
+            hs.model_game(Shifty(), torch.ones(3), target=0, batch_size=6).values()
+
     def test_default_target_is_the_prediction(self):
         model = models.mlp(5)
         x = torch.randn(6, 5, dtype=torch.float64)

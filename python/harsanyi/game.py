@@ -8,12 +8,14 @@ Masked inputs ``x_S`` keep the players in S and put the baseline in place of the
 from __future__ import annotations
 
 import contextlib
+import weakref
 
 import numpy as np
 import torch
 
 from . import players as players_module
 from ._inputs import ModelInputs, masked_entry, model_device
+from ._masking import as_selection, blend, selection_dtype
 from ._progress import progress_bar
 from ._validation import check_memory, format_bytes, positive_int
 from .baselines import describe_baseline, resolve_baseline
@@ -22,10 +24,15 @@ from .outputs import check_targets, logits_of, predicted_targets, value_function
 __all__ = ["ModelGame", "model_game"]
 
 DEFAULT_MAX_EVALUATIONS = 1 << 24
-# Element masks of all 2^n subsets are tabulated up to this many entries.
-MASK_TABLE_MAX = 1 << 24
+# Element masks of all 2^n subsets are tabulated up to this many bytes.
+MASK_TABLE_BYTES = 1 << 26
+# Element-mask tables by Players and device, kept while the Players object lives: a
+# tracker explains with the same players at every checkpoint.  Never written to.
+_MASK_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # Logits of this many rows are turned into values at once.
 PENDING_ROWS = 1 << 15
+# Masked rows of this many bytes are built at once (whole batches, at least one).
+ROW_BLOCK_BYTES = 1 << 25
 
 
 @contextlib.contextmanager
@@ -159,10 +166,16 @@ class ModelGame:
         lead = len(self.inputs.sample_shape) - len(self.players.shape)
         self._map_view = (1,) * lead + tuple(self.players.shape)
         self._bits = torch.arange(n, device=self.device)
+        self._selection = torch.bool if self._embedding is not None else \
+            selection_dtype(self.inputs.masked.dtype)
         self._mask_table = None
-        if (1 << n) * max(self.players.map.size, 1) <= MASK_TABLE_MAX:
-            self._mask_table = self._element_mask_from_bits(
-                torch.arange(1 << n, device=self.device))
+        width = self._selection.itemsize
+        if (1 << n) * max(self.players.map.size, 1) * width <= MASK_TABLE_BYTES:
+            tables = _MASK_TABLES.setdefault(self.players, {})
+            key = (str(self.device), self._selection)
+            if key not in tables:
+                tables[key] = self._element_mask_from_bits(torch.arange(1 << n, device=self.device))
+            self._mask_table = tables[key]
 
     def _resolve_baseline(self, baseline, data, target):
         if isinstance(baseline, str) and baseline == "learned":
@@ -264,7 +277,8 @@ class ModelGame:
     def element_mask(self, subsets: torch.Tensor) -> torch.Tensor:
         """Which elements of one input are present, for each subset mask in `subsets`.
 
-        Returns a bool tensor of shape (k, ...) that broadcasts against one input.
+        Returns a tensor of shape (k, ...) that broadcasts against one input: bool, or
+        integers with all bits set for present elements (see :mod:`harsanyi._masking`).
         """
         if self._mask_table is not None:
             return self._mask_table.index_select(0, subsets)
@@ -273,21 +287,28 @@ class ModelGame:
     def _element_mask_from_bits(self, subsets: torch.Tensor) -> torch.Tensor:
         present = ((subsets[:, None] >> self._bits) & 1).bool()
         extended = torch.cat([present, present.new_ones(present.shape[0], 1)], dim=1)
-        return extended[:, self._map_index].reshape((-1,) + self._map_view)
+        element = extended[:, self._map_index].reshape((-1,) + self._map_view)
+        return as_selection(element, self._selection)
 
     def _rows(self, sample, element, baseline):
         """Masked copies of the samples `sample` (a LongTensor, or one int) under `element`."""
         x = self.inputs.masked
         single = isinstance(sample, int)
         x = x[sample] if single else x.index_select(0, sample)
-        if self._embedding is not None:
-            k = element.shape[0]
-            index = torch.full((k,), sample, device=self.device) if single else sample
-            self._hook_state = (element.reshape(k, -1), index)
-            return x.expand((k,) + tuple(x.shape)) if single else x
+        if self._embedding is not None:  # masked by the hook at the embedding's output
+            return x.expand((element.shape[0],) + tuple(x.shape)) if single else x
         if baseline.ndim == self.inputs.masked.ndim and baseline.shape[0] != 1:
             baseline = baseline[sample] if single else baseline.index_select(0, sample)
-        return torch.where(element, x, baseline)
+        return blend(element, x, baseline)
+
+    def _forward(self, sample, element, rows):
+        """The model's output on `rows` (built by :meth:`_rows` from `sample` and `element`)."""
+        if self._embedding is not None:
+            k = element.shape[0]
+            index = torch.full((k,), sample, device=self.device) if isinstance(sample, int) \
+                else sample
+            self._hook_state = (element.reshape(k, -1), index)
+        return self.inputs.call(self.model, sample, rows)
 
     def evaluate(self, sample: torch.Tensor, subsets: torch.Tensor, baseline=None) -> torch.Tensor:
         """v for the given (sample, subset mask) pairs, as a float64 tensor (gradients kept).
@@ -295,13 +316,13 @@ class ModelGame:
         The caller sets no_grad and the evaluation mode; :meth:`values` does both.
         """
         base = self.baseline if baseline is None else baseline
-        rows = self._rows(sample, self.element_mask(subsets), base)
-        output = self.inputs.call(self.model, sample, rows)
+        element = self.element_mask(subsets)
+        output = self._forward(sample, element, self._rows(sample, element, base))
         v = self._value(output, self.targets_tensor.index_select(0, sample))
         return v.to(torch.float64)
 
-    def _range_output(self, start: int, stop: int):
-        """The model's output on the rows [start, stop) of the sample-major flat order."""
+    def _range_rows(self, start: int, stop: int):
+        """Sample index, element mask and masked rows of [start, stop) of the sample-major order."""
         n = self.n_players
         first, last = start >> n, (stop - 1) >> n
         if first == last:  # one sample, consecutive subsets: slices, no gathers
@@ -309,12 +330,46 @@ class ModelGame:
             element = (self._mask_table[low:low + stop - start] if self._mask_table is not None
                        else self._element_mask_from_bits(
                            torch.arange(low, low + stop - start, device=self.device)))
-            rows = self._rows(first, element, self.baseline)
-            return self.inputs.call(self.model, first, rows)
+            return first, element, self._rows(first, element, self.baseline)
         flat = torch.arange(start, stop, device=self.device)
         sample = flat >> n
-        rows = self._rows(sample, self.element_mask(flat & ((1 << n) - 1)), self.baseline)
-        return self.inputs.call(self.model, sample, rows)
+        if self._mask_table is not None and self._embedding is None and \
+                (start | stop) & ((1 << n) - 1) == 0:  # whole samples: one broadcast blend
+            x = self.inputs.masked[first:last + 1].unsqueeze(1)
+            base = self.baseline
+            if base.ndim == self.inputs.masked.ndim and base.shape[0] != 1:
+                base = base[first:last + 1].unsqueeze(1)
+            rows = blend(self._mask_table.unsqueeze(0), x, base)
+            return sample, None, rows.reshape((stop - start,) + self.inputs.sample_shape)
+        element = self.element_mask(flat & ((1 << n) - 1))
+        return sample, element, self._rows(sample, element, self.baseline)
+
+    def _block_rows(self) -> int:
+        """Rows built at once: whole batches of about ROW_BLOCK_BYTES of masked input, in
+        whole samples where the batch size allows."""
+        row_bytes = max(1, self.inputs.masked[:1].numel() * self.inputs.masked.element_size())
+        unit = self.batch_size
+        whole_sample = 1 << self.n_players
+        if whole_sample % unit == 0 and whole_sample * row_bytes <= ROW_BLOCK_BYTES:
+            unit = whole_sample
+        return unit * max(1, ROW_BLOCK_BYTES // (row_bytes * unit))
+
+    def _outputs(self):
+        """Yield (start, stop, model output) over all rows, one batch at a time.
+
+        The masked rows of many batches are built in one block and each batch is a slice
+        of it: a fresh allocation per batch would cost more than a small model's forward.
+        """
+        total, block = self.evaluations, self._block_rows()
+        for block_start in range(0, total, block):
+            block_stop = min(block_start + block, total)
+            sample, element, rows = self._range_rows(block_start, block_stop)
+            for start in range(block_start, block_stop, self.batch_size):
+                stop = min(start + self.batch_size, block_stop)
+                part = slice(start - block_start, stop - block_start)
+                batch_sample = sample if isinstance(sample, int) else sample[part]
+                batch_element = None if element is None else element[part]
+                yield start, stop, self._forward(batch_sample, batch_element, rows[part])
 
     def values(self) -> np.ndarray:
         """v(S) for every subset S of every sample (computed once, then cached).
@@ -333,24 +388,33 @@ class ModelGame:
         out = torch.empty(total, dtype=torch.float64, device=self.device)
         description = f"v(S) for {self.n_samples} x 2^{n} subsets"
         # Built-in outputs are computed on many batches' logits at once (small reductions
-        # cost more per call than per row); a callable sees each batch's raw output.
-        pending, pending_from = [], 0
+        # cost more per call than per row); a callable sees each batch's raw output.  The
+        # logits are copied into one reused buffer: batch outputs kept alive between
+        # forward passes fragment the heap, and a small model's passes then page-fault.
+        pending, pending_from = None, 0
         with evaluation_mode(self.model), torch.inference_mode(), self._embedding_hook(), \
                 progress_bar(total, description, self.show_progress) as bar:
-            for start in range(0, total, self.batch_size):
-                stop = min(start + self.batch_size, total)
-                output = self._range_output(start, stop)
+            for start, stop, output in self._outputs():
                 if callable(self.output):
                     targets = self.targets_tensor[torch.arange(start, stop, device=self.device) >> n]
                     out[start:stop] = self._value(output, targets).to(torch.float64)
                 else:
-                    pending.append(logits_of(output))
-                    if stop - pending_from >= PENDING_ROWS or stop == total:
-                        flat = torch.arange(pending_from, stop, device=self.device)
-                        logits = torch.cat(pending).to(torch.float64)
-                        out[pending_from:stop] = self._value(logits, self.targets_tensor[flat >> n])
-                        pending, pending_from = [], stop
+                    logits = logits_of(output)
+                    if pending is None:
+                        pending = logits.new_empty(
+                            (max(stop - start, min(PENDING_ROWS, total)),) + logits.shape[1:])
+                    elif logits.shape[1:] != pending.shape[1:]:
+                        raise ValueError(
+                            f"the model returned shape {tuple(logits.shape)} for rows {start}.."
+                            f"{stop - 1} but {(len(logits),) + tuple(pending.shape[1:])} before; "
+                            "its output must have the same shape for every batch")
+                    if stop - pending_from > pending.shape[0]:
+                        self._values_of_logits(pending, pending_from, start, out)
+                        pending_from = start
+                    pending[start - pending_from:stop - pending_from] = logits
                 bar.update(stop - start)
+            if pending is not None:
+                self._values_of_logits(pending, pending_from, total, out)
         if not bool(torch.isfinite(out).all()):
             bad = int(torch.nonzero(~torch.isfinite(out))[0])
             raise ValueError(
@@ -362,6 +426,11 @@ class ModelGame:
         values = values if self.batched else values[0]
         values.setflags(write=False)
         return values
+
+    def _values_of_logits(self, pending, start, stop, out):
+        """Write v of the rows [start, stop), whose logits fill the start of `pending`."""
+        sample = torch.arange(start, stop, device=self.device) >> self.n_players
+        out[start:stop] = self._value(pending[:stop - start], self.targets_tensor[sample])
 
     def __call__(self, coalitions, sample: int = 0) -> np.ndarray:
         """v for the given coalitions of one sample (a shapiq-style game function).

@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+
+from . import _core
 
 __all__ = ["OUTPUTS", "logits_of", "value_function", "check_targets", "predicted_targets"]
 
@@ -93,6 +96,9 @@ def value_function(output):
     def compute(raw, targets):
         logits = logits_of(raw)
         classes = _classes(logits, output)
+        if output == "log-odds" and classes > 1 and _compiled_log_odds_apply(logits):
+            return _compiled_log_odds(logits, targets)
+        logits = logits.to(torch.float64)
         if output == "raw":
             return logits.reshape(-1)
         if classes == 1:
@@ -111,3 +117,22 @@ def value_function(output):
         return picked - peak[:, 0] - torch.log(torch.exp(others - peak).sum(dim=1))
 
     return compute
+
+
+def _compiled_log_odds_apply(logits: torch.Tensor) -> bool:
+    """Whether the C kernel can compute the log-odds: CPU float logits needing no gradient."""
+    return (logits.device.type == "cpu" and logits.layout == torch.strided
+            and logits.dtype in (torch.float32, torch.float64)
+            and not (logits.requires_grad and torch.is_grad_enabled()))
+
+
+def _compiled_log_odds(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Log-odds of (rows, classes) CPU logits by the C kernel, as float64 (theory.md §1).
+
+    Many short rows make each torch reduction cost far more than its arithmetic; the
+    kernel reads the logits in place, whatever their strides.
+    """
+    out = np.empty(logits.shape[0])
+    index = targets.to(device="cpu", dtype=torch.int64).contiguous()
+    _core.log_odds(logits.detach().resolve_conj().resolve_neg().numpy(), index.numpy(), out)
+    return torch.from_numpy(out)

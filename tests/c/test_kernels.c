@@ -12,6 +12,7 @@
 #include "and_or.h"
 #include "butterfly.h"
 #include "indices.h"
+#include "log_odds.h"
 #include "order_stats.h"
 #include "theory.h"
 #include "transforms.h"
@@ -290,12 +291,38 @@ static void test_theory(void) {
     CHECK(hs_theory_predict(w, &bad, out, 1, 1, n) == HS_EINVAL, "negative sigma2");
 }
 
+static void test_log_odds(void) {
+    const long rows = 300, classes = 5;
+    double *z = malloc(rows * classes * sizeof(double)), *out = malloc(rows * sizeof(double));
+    float *zf = malloc(rows * classes * sizeof(float));
+    double *outf = malloc(rows * sizeof(double));
+    int64_t *y = malloc(rows * sizeof(int64_t));
+    for (long i = 0; i < rows * classes; ++i) zf[i] = (float)(z[i] = 8.0 * uniform());
+    for (long r = 0; r < rows; ++r) y[r] = rand() % classes;
+    /* Read transposed (class-major) to exercise both strides. */
+    CHECK(hs_log_odds_f64(z, rows, classes, 1, rows, y, out) == HS_OK, "log-odds f64");
+    CHECK(hs_log_odds_f32(zf, rows, classes, 1, rows, y, outf) == HS_OK, "log-odds f32");
+    for (long r = 0; r < rows; ++r) {
+        double others = 0.0;
+        for (long c = 0; c < classes; ++c)
+            if (c != y[r]) others += exp(z[c * rows + r]);
+        const double want = z[y[r] * rows + r] - log(others);
+        CHECK(fabs(out[r] - want) < 1e-12, "log-odds row %ld", r);
+        CHECK(fabs(outf[r] - want) < 1e-5, "log-odds f32 row %ld", r);
+    }
+    y[rows - 1] = classes;
+    CHECK(hs_log_odds_f64(z, rows, classes, 1, rows, y, out) == HS_EINVAL, "bad target");
+    CHECK(hs_log_odds_f64(z, rows, 1, 1, rows, y, out) == HS_EINVAL, "one class");
+    free(z); free(zf); free(out); free(outf); free(y);
+}
+
 int main(void) {
     srand(7);
     test_transforms(1);
     test_transforms(2);
     test_indices();
     test_order_stats();
+    test_log_odds();
     test_and_or(1);
     test_and_or(2);
     test_theory();
