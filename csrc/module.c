@@ -400,12 +400,12 @@ static int check_vector(PyArrayObject *a, const char *name, int type, npy_intp l
     return 0;
 }
 
-static PyObject *py_log_odds(PyObject *self, PyObject *args) {
-    PyArrayObject *logits, *targets, *out;
+static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
+    PyArrayObject *logits, *targets, *base, *rest;
     int status;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!O!", &PyArray_Type, &logits, &PyArray_Type, &targets,
-                          &PyArray_Type, &out))
+    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyArray_Type, &logits, &PyArray_Type, &targets,
+                          &PyArray_Type, &base, &PyArray_Type, &rest))
         return NULL;
     const int type = PyArray_TYPE(logits);
     if ((type != NPY_FLOAT64 && type != NPY_FLOAT32) || PyArray_NDIM(logits) != 2 ||
@@ -421,21 +421,31 @@ static PyObject *py_log_odds(PyObject *self, PyObject *args) {
         return NULL;
     }
     if (check_vector(targets, "targets", NPY_INT64, rows, 0) ||
-        check_vector(out, "out", NPY_FLOAT64, rows, 1))
+        check_vector(base, "base", NPY_FLOAT64, rows, 1))
         return NULL;
+    const npy_intp width = classes >= 2 ? classes - 2 : 0;
+    if (PyArray_TYPE(rest) != NPY_FLOAT64 || PyArray_NDIM(rest) != 2 ||
+        PyArray_DIM(rest, 0) != rows || PyArray_DIM(rest, 1) != width ||
+        !PyArray_IS_C_CONTIGUOUS(rest) || !PyArray_ISALIGNED(rest) ||
+        !PyArray_ISWRITEABLE(rest)) {
+        PyErr_Format(PyExc_ValueError,
+                     "rest must be a writeable C-contiguous float64 array of shape (%zd, %zd)",
+                     (Py_ssize_t)rows, (Py_ssize_t)width);
+        return NULL;
+    }
     const hs_index row_stride = PyArray_STRIDE(logits, 0) / item;
     const hs_index class_stride = PyArray_STRIDE(logits, 1) / item;
     Py_BEGIN_ALLOW_THREADS
     if (type == NPY_FLOAT64)
-        status = hs_log_odds_f64((const double *)PyArray_DATA(logits), rows, classes,
-                                 row_stride, class_stride,
-                                 (const int64_t *)PyArray_DATA(targets),
-                                 (double *)PyArray_DATA(out));
+        status = hs_log_odds_parts_f64((const double *)PyArray_DATA(logits), rows, classes,
+                                       row_stride, class_stride,
+                                       (const int64_t *)PyArray_DATA(targets),
+                                       (double *)PyArray_DATA(base), (double *)PyArray_DATA(rest));
     else
-        status = hs_log_odds_f32((const float *)PyArray_DATA(logits), rows, classes,
-                                 row_stride, class_stride,
-                                 (const int64_t *)PyArray_DATA(targets),
-                                 (double *)PyArray_DATA(out));
+        status = hs_log_odds_parts_f32((const float *)PyArray_DATA(logits), rows, classes,
+                                       row_stride, class_stride,
+                                       (const int64_t *)PyArray_DATA(targets),
+                                       (double *)PyArray_DATA(base), (double *)PyArray_DATA(rest));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -483,8 +493,9 @@ static PyMethodDef core_methods[] = {
      "the published SGD schedule on butterflies."},
     {"theory_predict", py_theory_predict, METH_VARARGS,
      "theory_predict(w_star, sigma2, out): the two-phase theory's predicted interactions."},
-    {"log_odds", py_log_odds, METH_VARARGS,
-     "log_odds(logits, targets, out): out[r] = z[r, y] - log sum_{c != y} exp(z[r, c])."},
+    {"log_odds_parts", py_log_odds_parts, METH_VARARGS,
+     "log_odds_parts(logits, targets, base, rest): v = base - log1p(sum(exp(rest), 1)) is "
+     "the log-odds z_y - log sum_{c != y} exp(z_c) of each row."},
     {"get_num_threads", py_get_num_threads, METH_NOARGS,
      "get_num_threads() -> int: threads the kernels use."},
     {"set_num_threads", py_set_num_threads, METH_VARARGS,

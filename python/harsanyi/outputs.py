@@ -20,6 +20,8 @@ from . import _core
 __all__ = ["OUTPUTS", "logits_of", "value_function", "check_targets", "predicted_targets"]
 
 OUTPUTS = ("log-odds", "logit", "prob", "raw")
+# Entries of exp(z_c - max) taken at once by the CPU log-odds (bounds its scratch memory).
+LOG_ODDS_CHUNK = 1 << 20
 
 
 def logits_of(output):
@@ -127,12 +129,23 @@ def _compiled_log_odds_apply(logits: torch.Tensor) -> bool:
 
 
 def _compiled_log_odds(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Log-odds of (rows, classes) CPU logits by the C kernel, as float64 (theory.md §1).
+    """Log-odds of (rows, classes) CPU logits, as float64 (theory.md §1).
 
-    Many short rows make each torch reduction cost far more than its arithmetic; the
-    kernel reads the logits in place, whatever their strides.
+    The C kernel reads the logits in place, whatever their strides, and takes the largest
+    other logit out of each row; exp and log1p then run vectorised over whole arrays
+    (many short rows make each torch reduction cost far more than its arithmetic).
     """
-    out = np.empty(logits.shape[0])
-    index = targets.to(device="cpu", dtype=torch.int64).contiguous()
-    _core.log_odds(logits.detach().resolve_conj().resolve_neg().numpy(), index.numpy(), out)
-    return torch.from_numpy(out)
+    rows, classes = logits.shape
+    index = targets.to(device="cpu", dtype=torch.int64).contiguous().numpy()
+    array = logits.detach().resolve_conj().resolve_neg().numpy()
+    base = np.empty(rows)
+    step = max(1, LOG_ODDS_CHUNK // max(classes - 2, 1))
+    for start in range(0, rows, step):
+        part = slice(start, start + step)
+        rest = np.empty((len(index[part]), classes - 2))
+        _core.log_odds_parts(array[part], index[part], base[part], rest)
+        if classes > 2:
+            terms = torch.from_numpy(rest).exp_()
+            total = terms[:, 0] if classes == 3 else terms.sum(dim=1)
+            base[part] -= torch.log1p(total).numpy()
+    return torch.from_numpy(base)

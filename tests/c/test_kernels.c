@@ -292,28 +292,37 @@ static void test_theory(void) {
 }
 
 static void test_log_odds(void) {
-    const long rows = 300, classes = 5;
-    double *z = malloc(rows * classes * sizeof(double)), *out = malloc(rows * sizeof(double));
+    const long rows = 300, classes = 5, width = classes - 2;
+    double *z = malloc(rows * classes * sizeof(double));
     float *zf = malloc(rows * classes * sizeof(float));
-    double *outf = malloc(rows * sizeof(double));
+    double *base = malloc(rows * sizeof(double)), *rest = malloc(rows * width * sizeof(double));
+    double *basef = malloc(rows * sizeof(double)), *restf = malloc(rows * width * sizeof(double));
     int64_t *y = malloc(rows * sizeof(int64_t));
     for (long i = 0; i < rows * classes; ++i) zf[i] = (float)(z[i] = 8.0 * uniform());
     for (long r = 0; r < rows; ++r) y[r] = rand() % classes;
     /* Read transposed (class-major) to exercise both strides. */
-    CHECK(hs_log_odds_f64(z, rows, classes, 1, rows, y, out) == HS_OK, "log-odds f64");
-    CHECK(hs_log_odds_f32(zf, rows, classes, 1, rows, y, outf) == HS_OK, "log-odds f32");
+    CHECK(hs_log_odds_parts_f64(z, rows, classes, 1, rows, y, base, rest) == HS_OK, "f64");
+    CHECK(hs_log_odds_parts_f32(zf, rows, classes, 1, rows, y, basef, restf) == HS_OK, "f32");
     for (long r = 0; r < rows; ++r) {
-        double others = 0.0;
+        double others = 0.0, sum = 0.0, sumf = 0.0;
         for (long c = 0; c < classes; ++c)
             if (c != y[r]) others += exp(z[c * rows + r]);
+        for (long j = 0; j < width; ++j) {
+            sum += exp(rest[r * width + j]);
+            sumf += exp(restf[r * width + j]);
+        }
         const double want = z[y[r] * rows + r] - log(others);
-        CHECK(fabs(out[r] - want) < 1e-12, "log-odds row %ld", r);
-        CHECK(fabs(outf[r] - want) < 1e-5, "log-odds f32 row %ld", r);
+        CHECK(fabs(base[r] - log1p(sum) - want) < 1e-12, "log-odds row %ld", r);
+        CHECK(fabs(basef[r] - log1p(sumf) - want) < 1e-5, "log-odds f32 row %ld", r);
     }
+    for (long c = 0; c < classes; ++c) z[c * rows] = -INFINITY;
+    CHECK(hs_log_odds_parts_f64(z, 1, classes, 1, rows, y, base, rest) == HS_OK, "all -inf");
+    CHECK(isnan(base[0]), "all other logits -inf give NaN");
     y[rows - 1] = classes;
-    CHECK(hs_log_odds_f64(z, rows, classes, 1, rows, y, out) == HS_EINVAL, "bad target");
-    CHECK(hs_log_odds_f64(z, rows, 1, 1, rows, y, out) == HS_EINVAL, "one class");
-    free(z); free(zf); free(out); free(outf); free(y);
+    CHECK(hs_log_odds_parts_f64(z, rows, classes, 1, rows, y, base, rest) == HS_EINVAL,
+          "bad target");
+    CHECK(hs_log_odds_parts_f64(z, rows, 1, 1, rows, y, base, rest) == HS_EINVAL, "one class");
+    free(z); free(zf); free(base); free(rest); free(basef); free(restf); free(y);
 }
 
 int main(void) {
