@@ -305,6 +305,20 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
 /* AND-OR decomposition                                                      */
 /* ------------------------------------------------------------------------- */
 
+/* Checks the arrays both AND-OR solvers take (values, tau, and/or/noise outputs) and
+   reads n and the batch; raises and returns -1 if one does not fit. */
+static int check_and_or_arrays(PyArrayObject *v, PyArrayObject *tau, PyArrayObject *a,
+                               PyArrayObject *o, PyArrayObject *noise, int *n,
+                               hs_index *batch) {
+    if (check_real_array(v, "values", 0) || game_shape(v, "values", n, batch)) return -1;
+    const hs_index count = *batch << *n;
+    return check_f64(v, "values", count, 0) || check_f64(tau, "tau", *batch, 0) ||
+                   check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
+                   check_f64(noise, "noise_out", count, 1)
+               ? -1
+               : 0;
+}
+
 static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
     PyArrayObject *v, *tau, *a, *o, *noise, *info;
     int n, status;
@@ -316,11 +330,7 @@ static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
                           &PyArray_Type, &info, &options.max_iter, &options.check_every,
                           &options.tol, &options.weight, &options.step))
         return NULL;
-    if (check_real_array(v, "values", 0) || game_shape(v, "values", &n, &batch)) return NULL;
-    const hs_index count = batch << n;
-    if (check_f64(v, "values", count, 0) || check_f64(tau, "tau", batch, 0) ||
-        check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
-        check_f64(noise, "noise_out", count, 1) ||
+    if (check_and_or_arrays(v, tau, a, o, noise, &n, &batch) ||
         check_f64(info, "info", batch * HS_INFO_FIELDS, 1))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -343,11 +353,7 @@ static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
                           &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
                           &PyArray_Type, &objective, &iterations, &lr, &momentum))
         return NULL;
-    if (check_real_array(v, "values", 0) || game_shape(v, "values", &n, &batch)) return NULL;
-    const hs_index count = batch << n;
-    if (check_f64(v, "values", count, 0) || check_f64(tau, "tau", batch, 0) ||
-        check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
-        check_f64(noise, "noise_out", count, 1) ||
+    if (check_and_or_arrays(v, tau, a, o, noise, &n, &batch) ||
         check_f64(objective, "objective", batch, 1))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -386,15 +392,12 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
 /* Model outputs                                                             */
 /* ------------------------------------------------------------------------- */
 
-/* A 1-D aligned C-contiguous array of `type` and length `length`, or raises. */
-static int check_vector(PyArrayObject *a, const char *name, int type, npy_intp length,
-                        int writeable) {
-    if (PyArray_TYPE(a) != type || PyArray_NDIM(a) != 1 || PyArray_DIM(a, 0) != length ||
-        !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a) ||
-        (writeable && !PyArray_ISWRITEABLE(a))) {
-        PyErr_Format(PyExc_ValueError, "%s must be a%s contiguous %s vector of length %zd",
-                     name, writeable ? " writeable" : "", type == NPY_INT64 ? "int64" : "float64",
-                     (Py_ssize_t)length);
+/* Raises and returns -1 unless `a` is an aligned, contiguous int64 vector of `length`. */
+static int check_int64_vector(PyArrayObject *a, const char *name, npy_intp length) {
+    if (PyArray_TYPE(a) != NPY_INT64 || PyArray_NDIM(a) != 1 || PyArray_DIM(a, 0) != length ||
+        !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a)) {
+        PyErr_Format(PyExc_ValueError, "%s must be a contiguous int64 vector of length %zd",
+                     name, (Py_ssize_t)length);
         return -1;
     }
     return 0;
@@ -420,19 +423,11 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "logits' strides must be whole elements");
         return NULL;
     }
-    if (check_vector(targets, "targets", NPY_INT64, rows, 0) ||
-        check_vector(base, "base", NPY_FLOAT64, rows, 1))
-        return NULL;
+    /* rest holds classes - 2 shifted logits per row, row after row. */
     const npy_intp width = classes >= 2 ? classes - 2 : 0;
-    if (PyArray_TYPE(rest) != NPY_FLOAT64 || PyArray_NDIM(rest) != 2 ||
-        PyArray_DIM(rest, 0) != rows || PyArray_DIM(rest, 1) != width ||
-        !PyArray_IS_C_CONTIGUOUS(rest) || !PyArray_ISALIGNED(rest) ||
-        !PyArray_ISWRITEABLE(rest)) {
-        PyErr_Format(PyExc_ValueError,
-                     "rest must be a writeable C-contiguous float64 array of shape (%zd, %zd)",
-                     (Py_ssize_t)rows, (Py_ssize_t)width);
+    if (check_int64_vector(targets, "targets", rows) || check_f64(base, "base", rows, 1) ||
+        check_f64(rest, "rest", rows * width, 1))
         return NULL;
-    }
     const hs_index row_stride = PyArray_STRIDE(logits, 0) / item;
     const hs_index class_stride = PyArray_STRIDE(logits, 1) / item;
     Py_BEGIN_ALLOW_THREADS

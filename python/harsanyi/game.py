@@ -297,9 +297,15 @@ class ModelGame:
         x = x[sample] if single else x.index_select(0, sample)
         if self._embedding is not None:  # masked by the hook at the embedding's output
             return x.expand((element.shape[0],) + tuple(x.shape)) if single else x
-        if baseline.ndim == self.inputs.masked.ndim and baseline.shape[0] != 1:
-            baseline = baseline[sample] if single else baseline.index_select(0, sample)
-        return blend(element, x, baseline)
+        return blend(element, x, self._baseline_of(baseline, sample))
+
+    def _baseline_of(self, baseline, sample):
+        """The baseline rows of `sample` (an int, a LongTensor or a slice) when there is one
+        baseline per sample; a baseline shared by all samples as it is."""
+        if baseline.ndim != self.inputs.masked.ndim or baseline.shape[0] == 1:
+            return baseline
+        return baseline.index_select(0, sample) if isinstance(sample, torch.Tensor) \
+            else baseline[sample]
 
     def _forward(self, sample, element, rows):
         """The model's output on `rows` (built by :meth:`_rows` from `sample` and `element`)."""
@@ -335,11 +341,12 @@ class ModelGame:
         sample = flat >> n
         if self._mask_table is not None and self._embedding is None and \
                 (start | stop) & ((1 << n) - 1) == 0:  # whole samples: one broadcast blend
-            x = self.inputs.masked[first:last + 1].unsqueeze(1)
-            base = self.baseline
-            if base.ndim == self.inputs.masked.ndim and base.shape[0] != 1:
-                base = base[first:last + 1].unsqueeze(1)
-            rows = blend(self._mask_table.unsqueeze(0), x, base)
+            samples = slice(first, last + 1)
+            base = self._baseline_of(self.baseline, samples)
+            if base.ndim == self.inputs.masked.ndim:  # one row per sample: over the subsets
+                base = base.unsqueeze(1)
+            rows = blend(self._mask_table.unsqueeze(0), self.inputs.masked[samples].unsqueeze(1),
+                         base)
             return sample, None, rows.reshape((stop - start,) + self.inputs.sample_shape)
         element = self.element_mask(flat & ((1 << n) - 1))
         return sample, element, self._rows(sample, element, self.baseline)

@@ -137,12 +137,12 @@ def _compiled_log_odds(logits: torch.Tensor, targets: torch.Tensor) -> torch.Ten
     """
     rows, classes = logits.shape
     index = targets.to(device="cpu", dtype=torch.int64).contiguous().numpy()
-    array = logits.detach().resolve_conj().resolve_neg().numpy()
+    array = logits.detach().numpy()
     base = np.empty(rows)
     step = max(1, LOG_ODDS_CHUNK // max(classes - 2, 1))
     for start in range(0, rows, step):
         part = slice(start, start + step)
-        rest = np.empty((len(index[part]), classes - 2))
+        rest = np.empty((min(step, rows - start), classes - 2))
         _core.log_odds_parts(array[part], index[part], base[part], rest)
         if classes > 2:
             terms = torch.from_numpy(rest).exp_()
