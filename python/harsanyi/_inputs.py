@@ -106,6 +106,8 @@ class ModelInputs:
         self.entries = {k: prepare(v, f"input {k!r}") for k, v in entries.items()}
         self.extra = tuple(prepare(v, f"additional_forward_args[{i}]") for i, v in enumerate(extra))
         self.key = key
+        # A lone tensor: the model takes the rows alone, whatever samples they copy.
+        self.plain = self.kind == "tensor" and not self.extra
         self.masked = self.entries[key]
         if self.masked.ndim < 1 or self.masked.shape[0] < 1:
             raise ValueError("x holds no samples")
@@ -129,8 +131,9 @@ class ModelInputs:
 
     def call(self, model, sample_index, rows: torch.Tensor):
         """Run the model on `rows`: masked copies of the samples `sample_index` (a LongTensor
-        with one entry per row, or one int for all rows)."""
-        if self.kind == "tensor" and not self.extra:
+        with one entry per row, or one int for all rows; unused, and may be None, when
+        :attr:`plain`)."""
+        if self.plain:
             return model(rows)
         k = rows.shape[0]
         entries = {key: rows if key == self.key else self._gather(v, sample_index, k)

@@ -69,6 +69,11 @@ def players_from_length(length: int, name: str) -> int:
     return n
 
 
+def shapes_broadcast(a, b) -> bool:
+    """Whether two shapes broadcast together (NumPy/PyTorch rules), without building them."""
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(tuple(a)), reversed(tuple(b))))
+
+
 def game_array(values, name: str = "values") -> tuple[np.ndarray, int]:
     """Return (array, n) for a game or batch of games of shape (..., 2**n).
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import torch
 
+from ._validation import shapes_broadcast
+
 __all__ = ["damped", "shift", "resolve_baseline", "describe_baseline"]
 
 
@@ -110,11 +112,9 @@ def resolve_baseline(baseline, x: torch.Tensor, data) -> torch.Tensor:
         raise TypeError(f"x holds integers (token ids) but {what} is {resolved.dtype}; give a "
                         "token id, or mask at the embedding layer with embedding=")
     resolved = resolved.to(device=x.device, dtype=x.dtype)
-    try:
-        torch.broadcast_shapes(resolved.shape, x.shape)
-    except RuntimeError:
+    if not shapes_broadcast(resolved.shape, x.shape):
         raise ValueError(f"{what} has shape {tuple(resolved.shape)}, which does not broadcast "
-                         f"to the inputs of shape {tuple(x.shape)}") from None
+                         f"to the inputs of shape {tuple(x.shape)}")
     if resolved.dtype.is_floating_point and not bool(torch.isfinite(resolved).all()):
         raise ValueError(f"{what} contains NaN or Inf")
     return resolved

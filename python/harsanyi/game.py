@@ -13,11 +13,12 @@ import weakref
 import numpy as np
 import torch
 
+from . import _core
 from . import players as players_module
 from ._inputs import ModelInputs, masked_entry, model_device
 from ._masking import as_selection, blend, selection_dtype
 from ._progress import progress_bar
-from ._validation import check_memory, format_bytes, positive_int
+from ._validation import check_memory, format_bytes, positive_int, shapes_broadcast
 from .baselines import describe_baseline, resolve_baseline
 from .outputs import check_targets, logits_of, predicted_targets, value_function
 
@@ -209,12 +210,9 @@ class ModelGame:
                 return module(ids)[0]
             if isinstance(baseline, torch.Tensor):
                 base = baseline.to(device=probe.device, dtype=probe.dtype)
-                try:
-                    torch.broadcast_shapes(base.shape, probe.shape[1:])
-                except RuntimeError:
+                if not shapes_broadcast(base.shape, probe.shape[1:]):
                     raise ValueError(f"the embedding baseline has shape {tuple(base.shape)}; it "
-                                     f"must broadcast to (length, dim) = {tuple(probe.shape[1:])}"
-                                     ) from None
+                                     f"must broadcast to (length, dim) = {tuple(probe.shape[1:])}")
                 return base
         raise ValueError("with embedding=, baseline must be 'zero', 'mean', a token id or a "
                          "tensor of embeddings")
@@ -225,9 +223,10 @@ class ModelGame:
             probe = []
             for start in range(0, samples, self.batch_size):
                 index = torch.arange(start, min(start + self.batch_size, samples), device=self.device)
-                probe.append(logits_of(self.inputs.call(
-                    self.model, index, self.inputs.masked.index_select(0, index))))
-            logits = torch.cat(probe)
+                rows = self.inputs.masked if len(index) == samples else \
+                    self.inputs.masked.index_select(0, index)
+                probe.append(logits_of(self.inputs.call(self.model, index, rows)))
+            logits = probe[0] if len(probe) == 1 else torch.cat(probe)
         if logits.shape[0] != samples:
             raise ValueError(f"the model returned {logits.shape[0]} rows for {samples} inputs; "
                              "its output must have the batch as its first dimension")
@@ -240,8 +239,9 @@ class ModelGame:
                 targets = targets.expand(samples)
             if targets.numel() != samples:
                 raise ValueError(f"target has {targets.numel()} entries for {samples} samples")
-        check_targets(logits, targets, self.output)
-        self._value(logits[:1], targets[:1])  # the value function accepts this output
+        check_targets(logits, targets, self.output)  # checks the logits' shape as well
+        if self.output == "raw" or callable(self.output):
+            self._value(logits[:1], targets[:1])  # the value function accepts this output
         return targets.contiguous()
 
     @property
@@ -328,7 +328,10 @@ class ModelGame:
         return v.to(torch.float64)
 
     def _range_rows(self, start: int, stop: int):
-        """Sample index, element mask and masked rows of [start, stop) of the sample-major order."""
+        """Sample index, element mask and masked rows of [start, stop) of the sample-major order.
+
+        The sample index is None where no one needs it (whole samples of a lone tensor
+        input), the element mask where the rows were built without it."""
         n = self.n_players
         first, last = start >> n, (stop - 1) >> n
         if first == last:  # one sample, consecutive subsets: slices, no gathers
@@ -337,8 +340,6 @@ class ModelGame:
                        else self._element_mask_from_bits(
                            torch.arange(low, low + stop - start, device=self.device)))
             return first, element, self._rows(first, element, self.baseline)
-        flat = torch.arange(start, stop, device=self.device)
-        sample = flat >> n
         if self._mask_table is not None and self._embedding is None and \
                 (start | stop) & ((1 << n) - 1) == 0:  # whole samples: one broadcast blend
             samples = slice(first, last + 1)
@@ -347,7 +348,11 @@ class ModelGame:
                 base = base.unsqueeze(1)
             rows = blend(self._mask_table.unsqueeze(0), self.inputs.masked[samples].unsqueeze(1),
                          base)
+            sample = None if self.inputs.plain else \
+                torch.arange(first, last + 1, device=self.device).repeat_interleave(1 << n)
             return sample, None, rows.reshape((stop - start,) + self.inputs.sample_shape)
+        flat = torch.arange(start, stop, device=self.device)
+        sample = flat >> n
         element = self.element_mask(flat & ((1 << n) - 1))
         return sample, element, self._rows(sample, element, self.baseline)
 
@@ -364,19 +369,23 @@ class ModelGame:
     def _outputs(self):
         """Yield (start, stop, model output) over all rows, one batch at a time.
 
-        The masked rows of many batches are built in one block and each batch is a slice
-        of it: a fresh allocation per batch would cost more than a small model's forward.
+        The masked rows of many batches are built in one block and each batch is a view
+        of it: a fresh allocation per batch would cost more than a small model's forward,
+        and so would a few tensor operations per batch.
         """
-        total, block = self.evaluations, self._block_rows()
+        total, block, size = self.evaluations, self._block_rows(), self.batch_size
+        needs_sample = self._embedding is not None or not self.inputs.plain
         for block_start in range(0, total, block):
-            block_stop = min(block_start + block, total)
-            sample, element, rows = self._range_rows(block_start, block_stop)
-            for start in range(block_start, block_stop, self.batch_size):
-                stop = min(start + self.batch_size, block_stop)
-                part = slice(start - block_start, stop - block_start)
-                batch_sample = sample if isinstance(sample, int) else sample[part]
-                batch_element = None if element is None else element[part]
-                yield start, stop, self._forward(batch_sample, batch_element, rows[part])
+            sample, element, rows = self._range_rows(block_start, min(block_start + block, total))
+            batches = rows.split(size)
+            count = len(batches)
+            samples = sample.split(size) if needs_sample and isinstance(sample, torch.Tensor) \
+                else (sample if needs_sample else None,) * count
+            elements = element.split(size) if self._embedding is not None else (None,) * count
+            for k in range(count):
+                start = block_start + k * size
+                yield (start, start + batches[k].shape[0],
+                       self._forward(samples[k], elements[k], batches[k]))
 
     def values(self) -> np.ndarray:
         """v(S) for every subset S of every sample (computed once, then cached).
@@ -398,38 +407,41 @@ class ModelGame:
         # cost more per call than per row); a callable sees each batch's raw output.  The
         # logits are copied into one reused buffer: batch outputs kept alive between
         # forward passes fragment the heap, and a small model's passes then page-fault.
+        slots = max(1, min(PENDING_ROWS, total) // self.batch_size)  # batches per flush
         pending, pending_from = None, 0
         with evaluation_mode(self.model), torch.inference_mode(), self._embedding_hook(), \
                 progress_bar(total, description, self.show_progress) as bar:
-            for start, stop, output in self._outputs():
+            for batch, (start, stop, output) in enumerate(self._outputs()):
                 if callable(self.output):
                     targets = self.targets_tensor[torch.arange(start, stop, device=self.device) >> n]
                     out[start:stop] = self._value(output, targets).to(torch.float64)
                 else:
                     logits = logits_of(output)
                     if pending is None:
-                        pending = logits.new_empty(
-                            (max(stop - start, min(PENDING_ROWS, total)),) + logits.shape[1:])
+                        pending = logits.new_empty((slots * self.batch_size,) + logits.shape[1:])
+                        views = pending.split(self.batch_size)
                     elif logits.shape[1:] != pending.shape[1:]:
                         raise ValueError(
                             f"the model returned shape {tuple(logits.shape)} for rows {start}.."
                             f"{stop - 1} but {(len(logits),) + tuple(pending.shape[1:])} before; "
                             "its output must have the same shape for every batch")
-                    if stop - pending_from > pending.shape[0]:
+                    slot = batch % slots
+                    if slot == 0 and batch:
                         self._values_of_logits(pending, pending_from, start, out)
                         pending_from = start
-                    pending[start - pending_from:stop - pending_from] = logits
+                    view = views[slot]
+                    (view if stop - start == len(view) else view[:stop - start]).copy_(logits)
                 bar.update(stop - start)
             if pending is not None:
                 self._values_of_logits(pending, pending_from, total, out)
-        if not bool(torch.isfinite(out).all()):
-            bad = int(torch.nonzero(~torch.isfinite(out))[0])
-            raise ValueError(
-                f"the model's output gave a non-finite v for subset {bad & ((1 << n) - 1)} of "
-                f"sample {bad >> n}; check the model and the output= choice (e.g. 'prob' of "
-                "an underflowing class)"
-            )
         values = out.reshape(self.n_samples, 1 << n).cpu().numpy()
+        if not _core.all_finite(values):
+            sample, subset = np.argwhere(~np.isfinite(values))[0]
+            raise ValueError(
+                f"the model's output gave a non-finite v for subset {subset} of sample "
+                f"{sample}; check the model and the output= choice (e.g. 'prob' of an "
+                "underflowing class)"
+            )
         values = values if self.batched else values[0]
         values.setflags(write=False)
         return values
@@ -437,7 +449,8 @@ class ModelGame:
     def _values_of_logits(self, pending, start, stop, out):
         """Write v of the rows [start, stop), whose logits fill the start of `pending`."""
         sample = torch.arange(start, stop, device=self.device) >> self.n_players
-        out[start:stop] = self._value(pending[:stop - start], self.targets_tensor[sample])
+        v = self._value(pending[:stop - start], self.targets_tensor.index_select(0, sample))
+        out.narrow(0, start, stop - start).copy_(v)
 
     def __call__(self, coalitions, sample: int = 0) -> np.ndarray:
         """v for the given coalitions of one sample (a shapiq-style game function).
