@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "and_or.h"
+#include "butterfly.h"
 #include "transforms.h"
 
 enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
@@ -89,12 +90,6 @@ static int work_init(work *w, hs_index size) {
     return HS_OK;
 }
 
-static double sum(const double *x, hs_index size) {
-    double total = 0.0;
-    for (hs_index i = 0; i < size; ++i) total += x[i];
-    return total;
-}
-
 /* out = Z a + A o */
 static void apply_k(const shape *s, const double *a, const double *o, double *out,
                     double *tmp, int par) {
@@ -103,35 +98,28 @@ static void apply_k(const shape *s, const double *a, const double *o, double *ou
     for (hs_index i = 0; i < s->size; ++i) out[i] += tmp[i];
 }
 
-/* The split form: out = Z a - R Z o + s_value = Z a + A o - Σ o + s_value; returns s - Σ o. */
-static double apply_split_k(const shape *s, const double *a, const double *o, double s_value,
-                            double *out, double *tmp, int par) {
-    apply_k(s, a, o, out, tmp, par);
-    const double total = sum(o, s->size);
-    for (hs_index i = 0; i < s->size; ++i) out[i] += s_value - total;
-    return s_value - total;
-}
-
 /* (ga, go) = (Z^T y, A^T y) with the OR part kept to orders >= 2 */
 static void apply_kt(const shape *s, const double *y, double *ga, double *go, int par) {
     hs_transform_game_f64(y, ga, s->n, HS_AND_VALUES_T, par);
     hs_transform_game_f64(y, go, s->n, HS_OR_VALUES_T, par);
-    for (hs_index i = 0; i < s->size; ++i)
-        if (s->step_o[i] == 0.0) go[i] = 0.0;
+    HS_SIMD(omp simd)
+    for (hs_index i = 0; i < s->size; ++i) go[i] = s->step_o[i] == 0.0 ? 0.0 : go[i];
 }
 
-/* The split form's transpose: (Z^T y, -(R Z)^T y - y_s, Σ y + y_s); returns the last. */
-static double apply_split_kt(const shape *s, const double *y, double ys, double *ga,
-                             double *go, int par) {
-    apply_kt(s, y, ga, go, par);
-    const double total = sum(y, s->size);
-    for (hs_index i = 0; i < s->size; ++i)
-        if (s->step_o[i] != 0.0) go[i] -= total + ys;
-    return total + ys;
-}
+/*
+ * The split form's two products, each one butterfly: Z x (subset sums), and
+ * -(R Z) x = -Z^T R x (superset sums of the reversed, negated x), which is also
+ * -(R Z)^T x.  Entry 0 of the superset sums is minus the sum of x.
+ */
+static const hs_butterfly_spec SUBSET_SUMS = {HS_OP_ZETA, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+static const hs_butterfly_spec SUPERSET_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+static const hs_butterfly_spec REVERSED_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0,
+                                                HS_COPY_REVERSE_NEGATE, 0, 0.0};
 
+/* Two plain selects (not nested), so that loops around it are if-converted and vectorised. */
 static inline double clamp(double z, double lo, double hi) {
-    return z < lo ? lo : (z > hi ? hi : z);
+    const double above = z < lo ? lo : z;
+    return above > hi ? hi : above;
 }
 
 /* Soft thresholding, written as a difference with a clamp so that it vectorizes. */
@@ -151,35 +139,71 @@ static void set_steps(const shape *s, double weight, double eta, work *w) {
     w->tys = eta * s->step_last / weight;
 }
 
-/* (a1, o1, y1) = T(a, o, y); the OR atoms of order < 2 have step 0 and stay 0. */
-static void pdhg_step(const shape *s, const double *HS_RESTRICT v, double tau, work *w,
-                      int par) {
+/* Halpern's anchored, reflected step toward T(z): z <- λ (2 T(z) - z) + (1 - λ) z0. */
+static inline double halpern(double lambda, double z, double tz, double anchor) {
+    return lambda * (2.0 * tz - z) + (1.0 - lambda) * anchor;
+}
+
+/*
+ * One PDHG step T and the Halpern step after it, in the same sweeps: (a1, o1, y1) =
+ * T(a, o, y), then z = (a, o, y) moves toward it with weight lambda.  *dx and *dy get
+ * the squared primal and dual distances from z to T(z).  The OR atoms of order < 2
+ * have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s, Σ y + y_s) and
+ * K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the superset sums.
+ */
+HS_VECTOR_CLONES static void pdhg_step(const shape *s, const double *HS_RESTRICT v, double tau, double lambda,
+                      work *w, int par, double *dx, double *dy) {
     const hs_index size = s->size;
-    const double gs = apply_split_kt(s, w->y, w->ys, w->ga, w->go, par);
-    w->s1 = w->s - w->ts * gs;
+    hs_butterfly_f64(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
+    hs_butterfly_f64(w->y, w->go, s->n, &REVERSED_SUMS, par);
+    w->s1 = w->s - w->ts * (w->ga[0] + w->ys);
     double *HS_RESTRICT a = w->a, *HS_RESTRICT o = w->o, *HS_RESTRICT a1 = w->a1;
     double *HS_RESTRICT o1 = w->o1, *HS_RESTRICT ga = w->ga, *HS_RESTRICT go = w->go;
     const double *HS_RESTRICT ta = w->ta, *HS_RESTRICT to = w->to;
+    const double *HS_RESTRICT a0 = w->a0, *HS_RESTRICT o0 = w->o0;
+    const double ys = w->ys;
+    double px = (w->s1 - w->s) * (w->s1 - w->s);
+    HS_SIMD(omp simd reduction(+ : px))
     for (hs_index i = 0; i < size; ++i) {
-        a1[i] = soft(a[i] - ta[i] * ga[i], ta[i]);
-        o1[i] = soft(o[i] - to[i] * go[i], to[i]);
-        ga[i] = 2.0 * a1[i] - a[i]; /* reflected primal, fed to K */
-        go[i] = 2.0 * o1[i] - o[i];
+        const double ai = a[i], oi = o[i];
+        const double an = soft(ai - ta[i] * ga[i], ta[i]);
+        const double on = soft(oi - to[i] * (go[i] - ys), to[i]);
+        a1[i] = an;
+        o1[i] = on;
+        ga[i] = 2.0 * an - ai; /* reflected primal, fed to K */
+        go[i] = 2.0 * on - oi;
+        a[i] = halpern(lambda, ai, an, a0[i]);
+        o[i] = halpern(lambda, oi, on, o0[i]);
+        px += (an - ai) * (an - ai) + (on - oi) * (on - oi);
     }
-    const double last = apply_split_k(s, w->ga, w->go, 2.0 * w->s1 - w->s, w->kx, w->tmp, par);
-    w->ys1 = w->ys + w->tys * last;
+    hs_butterfly_f64(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
+    hs_butterfly_f64(w->go, w->tmp, s->n, &REVERSED_SUMS, par);
+    const double reflected_s = 2.0 * w->s1 - w->s;
+    w->ys1 = w->ys + w->tys * (reflected_s + w->tmp[0]);
     double *HS_RESTRICT y = w->y, *HS_RESTRICT y1 = w->y1;
-    const double *HS_RESTRICT kx = w->kx, *HS_RESTRICT sy = w->sy, *HS_RESTRICT inv = w->inv_sy;
+    const double *HS_RESTRICT kx = w->kx, *HS_RESTRICT ko = w->tmp, *HS_RESTRICT y0 = w->y0;
+    const double *HS_RESTRICT sy = w->sy, *HS_RESTRICT inv = w->inv_sy;
+    double py = (w->ys1 - w->ys) * (w->ys1 - w->ys);
+    HS_SIMD(omp simd reduction(+ : py))
     for (hs_index i = 0; i < size; ++i) {
-        const double z = y[i] * inv[i] + kx[i];
-        y1[i] = sy[i] * (z - clamp(z, v[i] - tau, v[i] + tau));
+        const double yi = y[i];
+        const double z = yi * inv[i] + (kx[i] + ko[i] + reflected_s);
+        const double yn = sy[i] * (z - clamp(z, v[i] - tau, v[i] + tau));
+        y1[i] = yn;
+        y[i] = halpern(lambda, yi, yn, y0[i]);
+        py += (yn - yi) * (yn - yi);
     }
+    w->s = halpern(lambda, w->s, w->s1, w->s0);
+    w->ys = halpern(lambda, w->ys, w->ys1, w->ys0);
+    *dx = px;
+    *dy = py;
 }
 
 /* Squared primal and dual distances of T(z) = (a1, o1, s1 | y1, ys1) from a point. */
 static void moves(hs_index size, const work *w, const double *a, const double *o, double s,
                   const double *y, double ys, double *dx, double *dy) {
     double px = (w->s1 - s) * (w->s1 - s), py = (w->ys1 - ys) * (w->ys1 - ys);
+    HS_SIMD(omp simd reduction(+ : px, py))
     for (hs_index i = 0; i < size; ++i) {
         px += (w->a1[i] - a[i]) * (w->a1[i] - a[i]) + (w->o1[i] - o[i]) * (w->o1[i] - o[i]);
         py += (w->y1[i] - y[i]) * (w->y1[i] - y[i]);
@@ -218,13 +242,6 @@ static void certify(const shape *s, const double *v, double tau, work *w, int pa
     *lower = fmax(*lower, -(linear + tau * absolute) / peak);
 }
 
-/* Halpern's anchored, reflected step toward T(z): z <- λ (2 T(z) - z) + (1 - λ) z0. */
-static void halpern(hs_index size, double lambda, double *HS_RESTRICT z,
-                    const double *HS_RESTRICT tz, const double *HS_RESTRICT anchor) {
-    for (hs_index i = 0; i < size; ++i)
-        z[i] = lambda * (2.0 * tz[i] - z[i]) + (1.0 - lambda) * anchor[i];
-}
-
 static double relative_gap(double upper, double lower) {
     const double scale = fmax(fabs(upper), fabs(lower));
     if (scale < 1e-300) return 0.0;
@@ -250,7 +267,8 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
     double restart_residual = INFINITY, previous_residual = INFINITY;
     int since_restart = 0, iter = 0, converged = 0;
     while (iter < opt->max_iter) {
-        pdhg_step(s, v, tau, w, par);
+        double dx, dy; /* from z to T(z) */
+        pdhg_step(s, v, tau, (since_restart + 1.0) / (since_restart + 2.0), w, par, &dx, &dy);
         ++iter;
         if (iter % opt->check_every == 0 || iter == opt->max_iter) {
             certify(s, v, tau, w, par, &upper, &lower);
@@ -258,8 +276,6 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
                 converged = 1;
                 break;
             }
-            double dx, dy;
-            moves(size, w, w->a, w->o, w->s, w->y, w->ys, &dx, &dy); /* z to T(z) */
             const double residual = sqrt(weight * dx + dy / weight);
             if (!isfinite(residual)) return HS_EDIVERGED;
             if (!isfinite(restart_residual)) restart_residual = residual;
@@ -269,7 +285,8 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
                  residual > previous_residual) ||
                 since_restart >= RESTART_ARTIFICIAL * iter;
             if (restart) {
-                /* The weight follows how far primal and dual moved since the last restart. */
+                /* z restarts at T(z), undoing the Halpern step; the weight follows how far
+                   primal and dual moved since the last restart. */
                 moves(size, w, w->a0, w->o0, w->s0, w->y0, w->ys0, &dx, &dy);
                 if (dx > 1e-300 && dy > 1e-300) {
                     weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
@@ -288,12 +305,6 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
             }
             previous_residual = residual;
         }
-        const double lambda = (since_restart + 1.0) / (since_restart + 2.0);
-        halpern(size, lambda, w->a, w->a1, w->a0);
-        halpern(size, lambda, w->o, w->o1, w->o0);
-        halpern(size, lambda, w->y, w->y1, w->y0);
-        halpern(1, lambda, &w->s, &w->s1, &w->s0);
-        halpern(1, lambda, &w->ys, &w->ys1, &w->ys0);
         ++since_restart;
     }
 

@@ -176,7 +176,7 @@ typedef void (*FN(strip_fn))(REAL *out, int b, int rows_log, hs_index col,
                              hs_index width, const hs_butterfly_spec *spec);
 
 #define HS_DEFINE_PASSES(name, OP)                                                   \
-    static void FN(blocks_##name)(const REAL *in, REAL *out, int n, int b,           \
+    HS_VECTOR_CLONES static void FN(blocks_##name)(const REAL *in, REAL *out, int n, int b,           \
                                   hs_index first, hs_index last, int copy,           \
                                   const hs_butterfly_spec *spec) {                   \
         const FN(hs_coef) m = {(REAL)spec->a, (REAL)spec->b, (REAL)spec->c,          \
@@ -193,7 +193,7 @@ typedef void (*FN(strip_fn))(REAL *out, int b, int rows_log, hs_index col,
                              (REAL)spec->full_value, OP, m);                         \
         }                                                                            \
     }                                                                                \
-    static void FN(strip_##name)(REAL *out, int b, int rows_log, hs_index col,       \
+    HS_VECTOR_CLONES static void FN(strip_##name)(REAL *out, int b, int rows_log, hs_index col,       \
                                  hs_index width, const hs_butterfly_spec *spec) {    \
         const FN(hs_coef) m = {(REAL)spec->a, (REAL)spec->b, (REAL)spec->c,          \
                                (REAL)spec->d};                                       \

@@ -18,6 +18,23 @@
 #define HS_OMP(directive)
 #endif
 
+/*
+ * The hot loops get a second, AVX2 copy on x86-64 Linux, picked when the module loads
+ * (an ifunc), so that one portable build still uses the wide vectors where they exist.
+ */
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(HS_NO_CLONES)
+#define HS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HS_VECTOR_CLONES
+#endif
+
+/* Vectorisation hints: `omp simd` needs only -fopenmp or -fopenmp-simd, no runtime. */
+#if defined(_OPENMP) || defined(HS_OPENMP_SIMD)
+#define HS_SIMD(directive) _Pragma(#directive)
+#else
+#define HS_SIMD(directive)
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define HS_INLINE static inline __attribute__((always_inline))
 #define HS_RESTRICT __restrict__
