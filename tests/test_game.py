@@ -227,6 +227,29 @@ class TestBatchesAndInputs:
         game = hs.model_game(model, x)
         np.testing.assert_array_equal(game.targets, model(x).argmax(1).numpy())
 
+    @pytest.mark.parametrize("batch_size", [1, 4, 8, 32, 3, 5])
+    @pytest.mark.parametrize("target", [None, [2, 0, 1, 1, 0, 2, 1]])
+    def test_targets_found_while_evaluating(self, monkeypatch, batch_size, target):
+        # Batch sizes dividing 2^n (or multiples of it) read the targets off the full-subset
+        # rows, flush by flush; the others take them from a pass over the unmasked inputs.
+        import harsanyi.game as game_module
+
+        monkeypatch.setattr(game_module, "PENDING_ROWS", 32)
+        model = models.mlp(4)
+        x = torch.randn(7, 4, dtype=torch.float64)
+        calls = []
+        model.register_forward_hook(lambda module, inputs, output: calls.append(len(output)))
+        game = hs.model_game(model, x, target=target, batch_size=batch_size)
+        values = game.values()
+        aligned = batch_size in (1, 4, 8, 32)
+        assert sum(calls) == 7 * 16 + (0 if aligned else 7)  # no extra pass when aligned
+        expected = model(x).argmax(1) if target is None else torch.tensor(target)
+        np.testing.assert_array_equal(game.targets, expected.numpy())
+        for b in (0, 3, 6):
+            np.testing.assert_allclose(values[b], brute_force_values(
+                model, x[b], torch.zeros(4, dtype=torch.float64), np.arange(4), int(expected[b])),
+                rtol=0, atol=1e-12)
+
     def test_tuple_input_and_additional_args_ride_along(self):
         model = models.ScaledMLP().double()
         x = torch.randn(3, 4, dtype=torch.float64)
@@ -287,9 +310,11 @@ class TestBadInput:
         with pytest.raises(ValueError, match="missing"):
             hs.players.feature_mask(np.array([0, 2, 2]))
 
-    def test_target_out_of_range(self):
+    @pytest.mark.parametrize("batch_size", [16, 3])  # targets checked while evaluating / before
+    def test_target_out_of_range(self, batch_size):
         with pytest.raises(ValueError, match="target 5 is out of range for a model with 3"):
-            hs.model_game(models.mlp(4), torch.randn(4, dtype=torch.float64), target=5)
+            hs.model_game(models.mlp(4), torch.randn(4, dtype=torch.float64), target=5,
+                          batch_size=batch_size).values()
 
     def test_target_count(self):
         with pytest.raises(ValueError, match="3 entries for 2 samples"):
@@ -300,8 +325,10 @@ class TestBadInput:
             def forward(self, x):
                 return x[:, :, None].repeat(1, 1, 2)
 
-        with pytest.raises(ValueError, match=r"needs logits of shape \(batch, classes\)"):
-            hs.model_game(ThreeD(), torch.randn(4, dtype=torch.float64))
+        for batch_size in (16, 3):
+            with pytest.raises(ValueError, match=r"needs logits of shape \(batch, classes\)"):
+                hs.model_game(ThreeD(), torch.randn(4, dtype=torch.float64),
+                              batch_size=batch_size).values()
         with pytest.raises(ValueError, match="one value per sample"):
             hs.model_game(models.mlp(4), torch.randn(4, dtype=torch.float64), output="raw")
 

@@ -8,6 +8,7 @@ Masked inputs ``x_S`` keep the players in S and put the baseline in place of the
 from __future__ import annotations
 
 import contextlib
+import math
 import weakref
 
 import numpy as np
@@ -122,7 +123,14 @@ class ModelGame:
             self.baseline = self._resolve_baseline(baseline, data, target)
         else:
             self.baseline = self._resolve_embedding_baseline(baseline, data)
-        self.targets_tensor = self._resolve_targets(target)
+        self._target_setting = self._given_targets(target)
+        self._targets = None
+        # Built-in outputs read the targets off the full-subset rows (x_N = x) while the
+        # values are computed; the others, and a flush that cannot hold whole samples,
+        # need them first, from a pass over the unmasked inputs.
+        self._flush, aligned = self._flush_rows()
+        if not aligned or self.output == "raw" or callable(self.output):
+            self._targets = self._resolve_targets()
 
     # -- set-up -------------------------------------------------------------------
 
@@ -217,7 +225,41 @@ class ModelGame:
         raise ValueError("with embedding=, baseline must be 'zero', 'mean', a token id or a "
                          "tensor of embeddings")
 
-    def _resolve_targets(self, target):
+    def _given_targets(self, target):
+        """The given target as one class per sample, or None for the predicted class."""
+        if target is None:
+            return None
+        samples = self.n_samples
+        targets = torch.as_tensor(target, device=self.device).long().reshape(-1)
+        if targets.numel() == 1:
+            targets = targets.expand(samples)
+        if targets.numel() != samples:
+            raise ValueError(f"target has {targets.numel()} entries for {samples} samples")
+        return targets.contiguous()
+
+    def _flush_rows(self):
+        """Rows whose logits are turned into values at once, and whether those are whole
+        samples (then each flush holds its samples' full-subset rows)."""
+        size, whole = self.batch_size, 1 << self.n_players
+        cap = max(min(PENDING_ROWS, self.evaluations), size)
+        unit = size * whole // math.gcd(size, whole)  # whole batches of whole samples
+        if unit <= cap:
+            return cap // unit * unit, True
+        return cap // size * size, False
+
+    def _targets_of(self, logits, first):
+        """Targets of the samples from `first` on whose unmasked logits are given (checked)."""
+        if self._target_setting is not None:
+            targets = self._target_setting[first:first + logits.shape[0]]
+        elif logits.ndim <= 2:
+            targets = predicted_targets(logits)
+        else:  # check_targets refuses these logits
+            targets = torch.zeros(logits.shape[0], dtype=torch.long, device=logits.device)
+        check_targets(logits, targets, self.output)  # checks the logits' shape as well
+        return targets
+
+    def _resolve_targets(self):
+        """The targets from one forward pass over the unmasked inputs."""
         samples = self.n_samples
         with evaluation_mode(self.model), torch.no_grad(), self._embedding_hook():
             probe = []
@@ -230,19 +272,17 @@ class ModelGame:
         if logits.shape[0] != samples:
             raise ValueError(f"the model returned {logits.shape[0]} rows for {samples} inputs; "
                              "its output must have the batch as its first dimension")
-        if target is None:
-            targets = predicted_targets(logits) if logits.ndim <= 2 else torch.zeros(
-                samples, dtype=torch.long, device=self.device)
-        else:
-            targets = torch.as_tensor(target, device=self.device).long().reshape(-1)
-            if targets.numel() == 1:
-                targets = targets.expand(samples)
-            if targets.numel() != samples:
-                raise ValueError(f"target has {targets.numel()} entries for {samples} samples")
-        check_targets(logits, targets, self.output)  # checks the logits' shape as well
+        targets = self._targets_of(logits, 0)
         if self.output == "raw" or callable(self.output):
             self._value(logits[:1], targets[:1])  # the value function accepts this output
         return targets.contiguous()
+
+    @property
+    def targets_tensor(self) -> torch.Tensor:
+        """The class explained for each sample, on the model's device."""
+        if self._targets is None:
+            self._targets = self._resolve_targets()
+        return self._targets
 
     @property
     def targets(self) -> np.ndarray:
@@ -407,8 +447,11 @@ class ModelGame:
         # cost more per call than per row); a callable sees each batch's raw output.  The
         # logits are copied into one reused buffer: batch outputs kept alive between
         # forward passes fragment the heap, and a small model's passes then page-fault.
-        slots = max(1, min(PENDING_ROWS, total) // self.batch_size)  # batches per flush
+        slots = self._flush // self.batch_size  # batches per flush
         pending, pending_from = None, 0
+        # Without targets yet, they are found flush by flush from the full-subset rows.
+        found = None if self._targets is not None else \
+            torch.empty(self.n_samples, dtype=torch.long, device=self.device)
         with evaluation_mode(self.model), torch.inference_mode(), self._embedding_hook(), \
                 progress_bar(total, description, self.show_progress) as bar:
             for batch, (start, stop, output) in enumerate(self._outputs()):
@@ -417,6 +460,10 @@ class ModelGame:
                     out[start:stop] = self._value(output, targets).to(torch.float64)
                 else:
                     logits = logits_of(output)
+                    if logits.ndim == 0 or logits.shape[0] != stop - start:
+                        raise ValueError(
+                            f"the model returned {tuple(logits.shape)} for {stop - start} "
+                            "inputs; its output must have the batch as its first dimension")
                     if pending is None:
                         pending = logits.new_empty((slots * self.batch_size,) + logits.shape[1:])
                         views = pending.split(self.batch_size)
@@ -427,13 +474,15 @@ class ModelGame:
                             "its output must have the same shape for every batch")
                     slot = batch % slots
                     if slot == 0 and batch:
-                        self._values_of_logits(pending, pending_from, start, out)
+                        self._values_of_logits(pending, pending_from, start, out, found)
                         pending_from = start
                     view = views[slot]
                     (view if stop - start == len(view) else view[:stop - start]).copy_(logits)
                 bar.update(stop - start)
             if pending is not None:
-                self._values_of_logits(pending, pending_from, total, out)
+                self._values_of_logits(pending, pending_from, total, out, found)
+        if found is not None:
+            self._targets = found
         values = out.reshape(self.n_samples, 1 << n).cpu().numpy()
         if not _core.all_finite(values):
             sample, subset = np.argwhere(~np.isfinite(values))[0]
@@ -446,11 +495,20 @@ class ModelGame:
         values.setflags(write=False)
         return values
 
-    def _values_of_logits(self, pending, start, stop, out):
-        """Write v of the rows [start, stop), whose logits fill the start of `pending`."""
-        sample = torch.arange(start, stop, device=self.device) >> self.n_players
-        v = self._value(pending[:stop - start], self.targets_tensor.index_select(0, sample))
-        out.narrow(0, start, stop - start).copy_(v)
+    def _values_of_logits(self, pending, start, stop, out, found):
+        """Write v of the rows [start, stop), whose logits fill the start of `pending`.
+
+        With `found` (targets being found), [start, stop) holds whole samples, whose
+        targets are read off their full-subset rows into it."""
+        n, logits = self.n_players, pending[:stop - start]
+        if found is not None:
+            first = start >> n
+            found[first:stop >> n] = self._targets_of(logits[(1 << n) - 1::1 << n], first)
+            targets = found
+        else:
+            targets = self._targets
+        sample = torch.arange(start, stop, device=self.device) >> n
+        out.narrow(0, start, stop - start).copy_(self._value(logits, targets.index_select(0, sample)))
 
     def __call__(self, coalitions, sample: int = 0) -> np.ndarray:
         """v for the given coalitions of one sample (a shapiq-style game function).
@@ -523,7 +581,11 @@ def model_game(model, x, target=None, *, players=None, baseline="zero", data=Non
         players split; the other entries ride along unmasked.
     target : int, sequence or Tensor, optional
         The class explained, one for all samples or one per sample; default: the class
-        the model predicts for x.  Unused for ``output="raw"``.
+        the model predicts for x.  Unused for ``output="raw"``.  For the built-in
+        outputs the model's logits on x are those of the full-subset rows (x_N = x), so
+        the targets are found and checked while :meth:`ModelGame.values` runs, with no
+        pass of their own: a target out of range, or logits that are not
+        (batch, classes), raise there.
     players : Players, optional
         How x splits into players (:mod:`harsanyi.players`); default one player per
         feature for tabular input.
