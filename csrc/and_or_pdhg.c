@@ -8,8 +8,9 @@
  * row and one column instead of all of them); it converges in about half the steps.
  * One PDHG step T (primal x = (a, o, s), dual (y, y_s)) is
  *   x+ = prox(x - T K^T y),   y+ = y + S K(2x+ - x) - S clamp(y / S + K(2x+ - x), box),
- * four butterflies.  The diagonal steps are Pock-Chambolle's (inverse absolute column
- * and row sums of K, known in closed form from subset sizes) scaled by a primal weight w.  Halpern's anchored, reflected iteration
+ * four butterflies.  The diagonal steps are Pock-Chambolle's for K with weighted
+ * rows and columns (see shape below; closed forms in the subset sizes), scaled by a
+ * primal weight w.  Halpern's anchored, reflected iteration
  *   z <- (k+1)/(k+2) (2 T(z) - z) + 1/(k+2) z0
  * restarts at T(z) when the fixed-point residual has fallen enough, and the weight
  * follows the ratio of primal to dual movement between restarts (as in PDLP).
@@ -31,7 +32,17 @@ static const double RESTART_FACTOR[2] = {0.2, 0.8};
 static const double RESTART_ARTIFICIAL = 0.36; /* fraction of all iterations */
 static const double WEIGHT_SMOOTHING = 0.5;
 
-/* Steps that depend only on n: inverse column sums of |Z| and |A| and row sums of |K|. */
+/*
+ * Steps that depend only on n: Pock-Chambolle's inverse absolute sums, weighted.  With
+ * positive weights r (rows) and c (columns), the steps T_j = c_j / Σ_i r_i |K_ij| and
+ * S_i = r_i / Σ_j |K_ij| c_j keep |S^1/2 K T^1/2| <= 1.  AND atoms and the rows of the
+ * game weigh 1, an OR atom of order k OR_DECAY^k, and the scalar s and its equation's
+ * row SCALAR_WEIGHT: against plain sums, these weights halve the iterations on planted
+ * and trained games with n = 8-12 (measured).
+ */
+static const double OR_DECAY = 0.904837418035959573; /* e^-0.1 */
+static const double SCALAR_WEIGHT = 16.0;
+
 typedef struct {
     int n;
     hs_index size;
@@ -43,6 +54,11 @@ static void shape_free(shape *s) {
     free(s->step_a);
     free(s->step_o);
     free(s->step_y);
+}
+
+/* Σ_{j=2}^{m} C(m, j) w^j: OR atoms of order >= 2 among m players, weighted. */
+static double or_weight(int m, double w) {
+    return pow(1.0 + w, m) - 1.0 - m * w;
 }
 
 static int shape_init(shape *s, int n) {
@@ -60,13 +76,13 @@ static int shape_init(shape *s, int n) {
         const int k = hs_popcount((uint64_t)t);
         const double outside = ldexp(1.0, n - k); /* subsets disjoint from t */
         s->step_a[t] = 1.0 / outside;             /* column of Z: supersets of t */
-        /* column of -R Z: subsets disjoint from t; plus the equation s = Σ o */
-        s->step_o[t] = k >= 2 ? 1.0 / (outside + 1.0) : 0.0;
+        /* column of -R Z: rows disjoint from t, and the row of the equation s = Σ o */
+        s->step_o[t] = k >= 2 ? pow(OR_DECAY, k) / (outside + SCALAR_WEIGHT) : 0.0;
         /* row t: 2^k AND atoms, OR atoms of order >= 2 disjoint from t, and s */
-        s->step_y[t] = 1.0 / (ldexp(1.0, k) + (outside - (n - k) - 1.0) + 1.0);
+        s->step_y[t] = 1.0 / (ldexp(1.0, k) + or_weight(n - k, OR_DECAY) + SCALAR_WEIGHT);
     }
-    s->step_s = 1.0 / ((double)size + 1.0);
-    s->step_last = 1.0 / ((double)size - n - 1.0 + 1.0);
+    s->step_s = SCALAR_WEIGHT / ((double)size + SCALAR_WEIGHT);
+    s->step_last = SCALAR_WEIGHT / (or_weight(n, OR_DECAY) + SCALAR_WEIGHT);
     return HS_OK;
 }
 
@@ -145,58 +161,83 @@ static inline double halpern(double lambda, double z, double tz, double anchor) 
 }
 
 /*
- * One PDHG step T and the Halpern step after it, in the same sweeps: (a1, o1, y1) =
- * T(a, o, y), then z = (a, o, y) moves toward it with weight lambda.  *dx and *dy get
- * the squared primal and dual distances from z to T(z).  The OR atoms of order < 2
- * have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s, Σ y + y_s) and
- * K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the superset sums.
+ * The primal half of a step: (a1, o1) = prox(x - T K^T y), the reflected 2 x1 - x into
+ * (ga, go), then x moves by Halpern's step.  T(z) is stored, and its squared distance
+ * from z returned, only when `keep` (a check comes next); `keep` is a constant after
+ * inlining, so each case is its own loop.
  */
-HS_VECTOR_CLONES static void pdhg_step(const shape *s, const double *HS_RESTRICT v, double tau, double lambda,
-                      work *w, int par, double *dx, double *dy) {
-    const hs_index size = s->size;
-    hs_butterfly_f64(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
-    hs_butterfly_f64(w->y, w->go, s->n, &REVERSED_SUMS, par);
-    w->s1 = w->s - w->ts * (w->ga[0] + w->ys);
+HS_INLINE double primal_sweep(hs_index size, work *w, double lambda, const int keep) {
     double *HS_RESTRICT a = w->a, *HS_RESTRICT o = w->o, *HS_RESTRICT a1 = w->a1;
     double *HS_RESTRICT o1 = w->o1, *HS_RESTRICT ga = w->ga, *HS_RESTRICT go = w->go;
     const double *HS_RESTRICT ta = w->ta, *HS_RESTRICT to = w->to;
     const double *HS_RESTRICT a0 = w->a0, *HS_RESTRICT o0 = w->o0;
     const double ys = w->ys;
-    double px = (w->s1 - w->s) * (w->s1 - w->s);
+    double px = 0.0;
     HS_SIMD(omp simd reduction(+ : px))
     for (hs_index i = 0; i < size; ++i) {
         const double ai = a[i], oi = o[i];
         const double an = soft(ai - ta[i] * ga[i], ta[i]);
         const double on = soft(oi - to[i] * (go[i] - ys), to[i]);
-        a1[i] = an;
-        o1[i] = on;
-        ga[i] = 2.0 * an - ai; /* reflected primal, fed to K */
+        ga[i] = 2.0 * an - ai;
         go[i] = 2.0 * on - oi;
         a[i] = halpern(lambda, ai, an, a0[i]);
         o[i] = halpern(lambda, oi, on, o0[i]);
-        px += (an - ai) * (an - ai) + (on - oi) * (on - oi);
+        if (keep) {
+            a1[i] = an;
+            o1[i] = on;
+            px += (an - ai) * (an - ai) + (on - oi) * (on - oi);
+        }
     }
-    hs_butterfly_f64(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
-    hs_butterfly_f64(w->go, w->tmp, s->n, &REVERSED_SUMS, par);
-    const double reflected_s = 2.0 * w->s1 - w->s;
-    w->ys1 = w->ys + w->tys * (reflected_s + w->tmp[0]);
+    return px;
+}
+
+/* The dual half: y1 = y + S K x̄ - S clamp(y / S + K x̄, box), K x̄ = kx + ko + s̄. */
+HS_INLINE double dual_sweep(hs_index size, const double *HS_RESTRICT v, double tau,
+                            double reflected_s, work *w, double lambda, const int keep) {
     double *HS_RESTRICT y = w->y, *HS_RESTRICT y1 = w->y1;
     const double *HS_RESTRICT kx = w->kx, *HS_RESTRICT ko = w->tmp, *HS_RESTRICT y0 = w->y0;
     const double *HS_RESTRICT sy = w->sy, *HS_RESTRICT inv = w->inv_sy;
-    double py = (w->ys1 - w->ys) * (w->ys1 - w->ys);
+    double py = 0.0;
     HS_SIMD(omp simd reduction(+ : py))
     for (hs_index i = 0; i < size; ++i) {
         const double yi = y[i];
         const double z = yi * inv[i] + (kx[i] + ko[i] + reflected_s);
         const double yn = sy[i] * (z - clamp(z, v[i] - tau, v[i] + tau));
-        y1[i] = yn;
         y[i] = halpern(lambda, yi, yn, y0[i]);
-        py += (yn - yi) * (yn - yi);
+        if (keep) {
+            y1[i] = yn;
+            py += (yn - yi) * (yn - yi);
+        }
     }
+    return py;
+}
+
+/*
+ * One PDHG step T and the Halpern step after it, in two sweeps: T(z) = (a1, o1, y1)
+ * from z = (a, o, y), then z moves toward it with weight lambda.  With `keep`, T(z)
+ * is stored and *dx, *dy get the squared primal and dual distances from z to T(z).
+ * The OR atoms of order < 2 have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s,
+ * Σ y + y_s) and K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the
+ * superset sums.
+ */
+HS_VECTOR_CLONES static void pdhg_step(const shape *s, const double *HS_RESTRICT v,
+                                       double tau, double lambda, int keep, work *w, int par,
+                                       double *dx, double *dy) {
+    const hs_index size = s->size;
+    hs_butterfly_f64(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
+    hs_butterfly_f64(w->y, w->go, s->n, &REVERSED_SUMS, par);
+    w->s1 = w->s - w->ts * (w->ga[0] + w->ys);
+    const double px = keep ? primal_sweep(size, w, lambda, 1) : primal_sweep(size, w, lambda, 0);
+    hs_butterfly_f64(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
+    hs_butterfly_f64(w->go, w->tmp, s->n, &REVERSED_SUMS, par);
+    const double reflected_s = 2.0 * w->s1 - w->s;
+    w->ys1 = w->ys + w->tys * (reflected_s + w->tmp[0]);
+    const double py = keep ? dual_sweep(size, v, tau, reflected_s, w, lambda, 1)
+                           : dual_sweep(size, v, tau, reflected_s, w, lambda, 0);
+    *dx = px + (w->s1 - w->s) * (w->s1 - w->s);
+    *dy = py + (w->ys1 - w->ys) * (w->ys1 - w->ys);
     w->s = halpern(lambda, w->s, w->s1, w->s0);
     w->ys = halpern(lambda, w->ys, w->ys1, w->ys0);
-    *dx = px;
-    *dy = py;
 }
 
 /* Squared primal and dual distances of T(z) = (a1, o1, s1 | y1, ys1) from a point. */
@@ -268,9 +309,11 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
     int since_restart = 0, iter = 0, converged = 0;
     while (iter < opt->max_iter) {
         double dx, dy; /* from z to T(z) */
-        pdhg_step(s, v, tau, (since_restart + 1.0) / (since_restart + 2.0), w, par, &dx, &dy);
+        const int check = (iter + 1) % opt->check_every == 0 || iter + 1 == opt->max_iter;
+        pdhg_step(s, v, tau, (since_restart + 1.0) / (since_restart + 2.0), check, w, par, &dx,
+                  &dy);
         ++iter;
-        if (iter % opt->check_every == 0 || iter == opt->max_iter) {
+        if (check) {
             certify(s, v, tau, w, par, &upper, &lower);
             if (relative_gap(upper, lower) <= opt->tol) {
                 converged = 1;

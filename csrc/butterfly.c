@@ -12,6 +12,13 @@
 /* Narrowest strip: one 64-byte cache line of doubles. */
 #define HS_STRIP_MIN 8
 
+/* Two-vector shuffles with constant lanes (GCC 12+, Clang); older compilers go scalar. */
+#if (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)) && !defined(HS_NO_SHUFFLE)
+#define HS_HAVE_SHUFFLE 1
+#else
+#define HS_HAVE_SHUFFLE 0
+#endif
+
 #define REAL double
 #define FN(name) name##_f64
 #include "butterfly_impl.h"

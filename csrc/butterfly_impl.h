@@ -76,12 +76,81 @@ HS_INLINE void FN(radix2)(REAL *HS_RESTRICT p, hs_index h, hs_index len,
     }
 }
 
+#if HS_HAVE_SHUFFLE
+/* Four values in one vector (two per SSE register, one per AVX register for double). */
+typedef REAL FN(quad) __attribute__((vector_size(4 * sizeof(REAL)), aligned(sizeof(REAL)),
+                                     __may_alias__));
+
+/* Quad j of an octet at g being brought in: src[g + 4j ..], or its mirror negated.
+   (Vectors pass by pointer: by value, their ABI depends on the instruction set.) */
+HS_INLINE void FN(load_quad)(const REAL *src, hs_index g, int j, const int reversed,
+                             FN(quad) *out) {
+    if (!reversed) {
+        *out = *(const FN(quad) *)(src + g + 4 * j);
+        return;
+    }
+    const FN(quad) q = *(const FN(quad) *)(src - g - 4 * j - 3);
+    *out = -__builtin_shufflevector(q, q, 3, 2, 1, 0);
+}
+
+/*
+ * Stages 0-2 of an add-only map on the octet u = x0..x3, w = x4..x7, stage by stage
+ * as the scalar code does them, so every sum is the same bit for bit.  Lanes a stage
+ * leaves alone get -0 added or +0 subtracted, which changes no value (not even -0).
+ */
+HS_INLINE void FN(octet_quads)(FN(quad) *u, FN(quad) *w, const int op) {
+    const FN(quad) add0 = {-0.0, -0.0, -0.0, -0.0}, sub0 = {0.0, 0.0, 0.0, 0.0};
+    FN(quad) a = *u, b = *w;
+    if (op == HS_OP_ZETA) {         /* high += low */
+        a += __builtin_shufflevector(a, add0, 4, 0, 6, 2);
+        b += __builtin_shufflevector(b, add0, 4, 0, 6, 2);
+        a += __builtin_shufflevector(a, add0, 4, 5, 0, 1);
+        b += __builtin_shufflevector(b, add0, 4, 5, 0, 1);
+        b += a;
+    } else if (op == HS_OP_MOBIUS) { /* high -= low */
+        a -= __builtin_shufflevector(a, sub0, 4, 0, 6, 2);
+        b -= __builtin_shufflevector(b, sub0, 4, 0, 6, 2);
+        a -= __builtin_shufflevector(a, sub0, 4, 5, 0, 1);
+        b -= __builtin_shufflevector(b, sub0, 4, 5, 0, 1);
+        b -= a;
+    } else if (op == HS_OP_ZETA_T) { /* low += high */
+        a += __builtin_shufflevector(a, add0, 1, 4, 3, 6);
+        b += __builtin_shufflevector(b, add0, 1, 4, 3, 6);
+        a += __builtin_shufflevector(a, add0, 2, 3, 4, 5);
+        b += __builtin_shufflevector(b, add0, 2, 3, 4, 5);
+        a += b;
+    } else {                         /* HS_OP_MOBIUS_T: low -= high */
+        a -= __builtin_shufflevector(a, sub0, 1, 4, 3, 6);
+        b -= __builtin_shufflevector(b, sub0, 1, 4, 3, 6);
+        a -= __builtin_shufflevector(a, sub0, 2, 3, 4, 5);
+        b -= __builtin_shufflevector(b, sub0, 2, 3, 4, 5);
+        a -= b;
+    }
+    *u = a;
+    *w = b;
+}
+#endif
+
 /*
  * Stages 0-2 on consecutive octets of dst, reading them from src first: the copy-in
  * and the first three stages in one sweep (src may be dst when nothing is copied).
+ * The add-only maps run on vectors: scalar octets do not vectorise well.
  */
 HS_INLINE void FN(radix8_low)(const REAL *src, REAL *dst, hs_index size, const int reversed,
                               const int op, const FN(hs_coef) m) {
+#if HS_HAVE_SHUFFLE
+    if (op != HS_OP_MATRIX) {
+        for (hs_index g = 0; g < size; g += 8) {
+            FN(quad) u, w;
+            FN(load_quad)(src, g, 0, reversed, &u);
+            FN(load_quad)(src, g, 1, reversed, &w);
+            FN(octet_quads)(&u, &w, op);
+            *(FN(quad) *)(dst + g) = u;
+            *(FN(quad) *)(dst + g + 4) = w;
+        }
+        return;
+    }
+#endif
     for (hs_index g = 0; g < size; g += 8) {
         REAL x0 = HS_LOAD(src, g, reversed), x1 = HS_LOAD(src, g + 1, reversed);
         REAL x2 = HS_LOAD(src, g + 2, reversed), x3 = HS_LOAD(src, g + 3, reversed);
