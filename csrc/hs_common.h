@@ -19,17 +19,21 @@
 #endif
 
 /*
- * The hot loops get a second, AVX2 copy on x86-64 Linux, picked when the module loads
- * (an ifunc), so that one portable build still uses the wide vectors where they exist.
+ * The hot loops get a second, AVX2 copy on x86-64 with glibc, picked when the module
+ * loads (an ifunc), so that one portable build still uses the wide vectors where they exist.
  */
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(HS_NO_CLONES)
+#if defined(__has_attribute)
+#if __has_attribute(target_clones) && defined(__x86_64__) && defined(__GLIBC__) && \
+    !defined(HS_NO_CLONES)
 #define HS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
+#endif
+#endif
+#ifndef HS_VECTOR_CLONES
 #define HS_VECTOR_CLONES
 #endif
 
-/* Vectorisation hints: `omp simd` needs only -fopenmp or -fopenmp-simd, no runtime. */
-#if defined(_OPENMP) || defined(HS_OPENMP_SIMD)
+/* Vectorisation hints (`omp simd`: reductions may be reassociated); off without OpenMP. */
+#if defined(_OPENMP)
 #define HS_SIMD(directive) _Pragma(#directive)
 #else
 #define HS_SIMD(directive)
