@@ -31,6 +31,10 @@ enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
 static const double RESTART_FACTOR[2] = {0.2, 0.8};
 static const double RESTART_ARTIFICIAL = 0.36; /* fraction of all iterations */
 static const double WEIGHT_SMOOTHING = 0.5;
+/* A lone game's butterflies use several threads only from this many players on: below,
+   the step's sweeps (on one core) would fetch what the other cores' caches hold every
+   step, and that costs more than the threads gain (1.7x slower at n = 16, even at 18). */
+static const int PARALLEL_MIN_PLAYERS = 20;
 
 /*
  * Steps that depend only on n: Pock-Chambolle's inverse absolute sums, weighted.  With
@@ -391,7 +395,8 @@ int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *
             if (mine != HS_OK) continue;
             const int result = solve_game(&s, v + g * size, tau[g], and_out + g * size,
                                           or_out + g * size, noise_out + g * size, options,
-                                          info + g * HS_INFO_FIELDS, &w, !per_game);
+                                          info + g * HS_INFO_FIELDS, &w,
+                                          !per_game && n >= PARALLEL_MIN_PLAYERS);
             if (result != HS_OK) {
                 HS_OMP(omp atomic write)
                 status = result;
