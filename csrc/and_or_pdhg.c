@@ -25,7 +25,6 @@
 
 #include "and_or.h"
 #include "butterfly.h"
-#include "transforms.h"
 
 enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
 static const double RESTART_FACTOR[2] = {0.2, 0.8};
@@ -110,31 +109,36 @@ static int work_init(work *w, hs_index size) {
     return HS_OK;
 }
 
-/* out = Z a + A o */
-static void apply_k(const shape *s, const double *a, const double *o, double *out,
-                    double *tmp, int par) {
-    hs_transform_game_f64(a, out, s->n, HS_AND_VALUES, par);
-    hs_transform_game_f64(o, tmp, s->n, HS_OR_VALUES, par);
-    for (hs_index i = 0; i < s->size; ++i) out[i] += tmp[i];
-}
-
-/* (ga, go) = (Z^T y, A^T y) with the OR part kept to orders >= 2 */
-static void apply_kt(const shape *s, const double *y, double *ga, double *go, int par) {
-    hs_transform_game_f64(y, ga, s->n, HS_AND_VALUES_T, par);
-    hs_transform_game_f64(y, go, s->n, HS_OR_VALUES_T, par);
-    HS_SIMD(omp simd)
-    for (hs_index i = 0; i < s->size; ++i) go[i] = s->step_o[i] == 0.0 ? 0.0 : go[i];
-}
-
 /*
- * The split form's two products, each one butterfly: Z x (subset sums), and
+ * K's products, each one butterfly: Z x (subset sums), Z^T x (superset sums), and
  * -(R Z) x = -Z^T R x (superset sums of the reversed, negated x), which is also
- * -(R Z)^T x.  Entry 0 of the superset sums is minus the sum of x.
+ * -(R Z)^T x.  Entry 0 of the superset sums is the sum of x (minus it when reversed).
+ * Möbius takes values back to AND interactions.
  */
 static const hs_butterfly_spec SUBSET_SUMS = {HS_OP_ZETA, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
 static const hs_butterfly_spec SUPERSET_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
 static const hs_butterfly_spec REVERSED_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0,
                                                 HS_COPY_REVERSE_NEGATE, 0, 0.0};
+static const hs_butterfly_spec MOBIUS = {HS_OP_MOBIUS, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+
+/* out = Z a + A o for o zero below order 2, where A o = (Σ o) 1 - R Z o. */
+static void apply_k(const shape *s, const double *a, const double *o, double *out,
+                    double *tmp, int par) {
+    hs_butterfly_f64(a, out, s->n, &SUBSET_SUMS, par);
+    hs_butterfly_f64(o, tmp, s->n, &REVERSED_SUMS, par);
+    const double total = -tmp[0];
+    for (hs_index i = 0; i < s->size; ++i) out[i] += tmp[i] + total;
+}
+
+/* (ga, go) = (Z^T y, A^T y) with the OR part kept to orders >= 2: A^T y = Σ y - (R Z)^T y. */
+static void apply_kt(const shape *s, const double *y, double *ga, double *go, int par) {
+    hs_butterfly_f64(y, ga, s->n, &SUPERSET_SUMS, par);
+    hs_butterfly_f64(y, go, s->n, &REVERSED_SUMS, par);
+    const double total = ga[0];
+    HS_SIMD(omp simd)
+    for (hs_index i = 0; i < s->size; ++i)
+        go[i] = s->step_o[i] == 0.0 ? 0.0 : go[i] + total;
+}
 
 /* Two plain selects (not nested), so that loops around it are if-converted and vectorised. */
 static inline double clamp(double z, double lo, double hi) {
@@ -267,7 +271,7 @@ static void certify(const shape *s, const double *v, double tau, work *w, int pa
     apply_k(s, w->a1, w->o1, w->kx, w->tmp, par);
     for (hs_index i = 0; i < size; ++i)
         w->ga[i] = clamp(w->kx[i], v[i] - tau, v[i] + tau) - w->kx[i];
-    hs_transform_game_f64(w->ga, w->go, s->n, HS_AND_INTERACTIONS, par);
+    hs_butterfly_f64(w->ga, w->go, s->n, &MOBIUS, par);
     double primal = 0.0;
     for (hs_index i = 0; i < size; ++i) primal += fabs(w->a1[i] + w->go[i]) + fabs(w->o1[i]);
     if (primal < *upper) {

@@ -19,14 +19,5 @@
 #define HS_HAVE_SHUFFLE 0
 #endif
 
-#define REAL double
-#define FN(name) name##_f64
-#include "butterfly_impl.h"
-#undef REAL
-#undef FN
-
-#define REAL float
-#define FN(name) name##_f32
-#include "butterfly_impl.h"
-#undef REAL
-#undef FN
+#define HS_IMPL "butterfly_impl.h"
+#include "hs_instantiate.h"

@@ -1,6 +1,6 @@
 /*
- * Body of the butterfly engine for one floating type.  butterfly.c includes this
- * file once per type with REAL (the type) and FN(name) (the suffixed name) defined.
+ * Body of the butterfly engine for one floating type, read once per type (see
+ * hs_instantiate.h) with REAL (the type) and FN(name) (the suffixed name) defined.
  */
 
 /* One (low, high) pair under the map `op`; `op` is a constant after inlining. */
@@ -245,9 +245,9 @@ typedef void (*FN(strip_fn))(REAL *out, int b, int rows_log, hs_index col,
                              hs_index width, const hs_butterfly_spec *spec);
 
 #define HS_DEFINE_PASSES(name, OP)                                                   \
-    HS_VECTOR_CLONES static void FN(blocks_##name)(const REAL *in, REAL *out, int n, int b,           \
-                                  hs_index first, hs_index last, int copy,           \
-                                  const hs_butterfly_spec *spec) {                   \
+    HS_VECTOR_CLONES static void FN(blocks_##name)(                                  \
+        const REAL *in, REAL *out, int n, int b, hs_index first, hs_index last,      \
+        int copy, const hs_butterfly_spec *spec) {                                   \
         const FN(hs_coef) m = {(REAL)spec->a, (REAL)spec->b, (REAL)spec->c,          \
                                (REAL)spec->d};                                       \
         const hs_index size = (hs_index)1 << n, block = (hs_index)1 << b;            \
@@ -262,8 +262,9 @@ typedef void (*FN(strip_fn))(REAL *out, int b, int rows_log, hs_index col,
                              (REAL)spec->full_value, OP, m);                         \
         }                                                                            \
     }                                                                                \
-    HS_VECTOR_CLONES static void FN(strip_##name)(REAL *out, int b, int rows_log, hs_index col,       \
-                                 hs_index width, const hs_butterfly_spec *spec) {    \
+    HS_VECTOR_CLONES static void FN(strip_##name)(                                   \
+        REAL *out, int b, int rows_log, hs_index col, hs_index width,                \
+        const hs_butterfly_spec *spec) {                                             \
         const FN(hs_coef) m = {(REAL)spec->a, (REAL)spec->b, (REAL)spec->c,          \
                                (REAL)spec->d};                                       \
         FN(strip_stages)(out, b, rows_log, col, width, OP, m);                       \

@@ -33,14 +33,5 @@ void hs_gauss_legendre01(int k, double *x, double *w) {
     }
 }
 
-#define REAL double
-#define FN(name) name##_f64
-#include "indices_impl.h"
-#undef REAL
-#undef FN
-
-#define REAL float
-#define FN(name) name##_f32
-#include "indices_impl.h"
-#undef REAL
-#undef FN
+#define HS_IMPL "indices_impl.h"
+#include "hs_instantiate.h"

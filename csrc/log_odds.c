@@ -5,14 +5,5 @@
 
 #include "log_odds.h"
 
-#define REAL double
-#define FN(name) name##_f64
-#include "log_odds_impl.h"
-#undef REAL
-#undef FN
-
-#define REAL float
-#define FN(name) name##_f32
-#include "log_odds_impl.h"
-#undef REAL
-#undef FN
+#define HS_IMPL "log_odds_impl.h"
+#include "hs_instantiate.h"

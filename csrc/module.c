@@ -366,7 +366,6 @@ static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-
 static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
     PyArrayObject *w, *sigma2, *out;
     int n, status;
@@ -381,7 +380,8 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
         check_f64(out, "out", (batch * count) << n, 1))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    status = hs_theory_predict((const double *)PyArray_DATA(w), (const double *)PyArray_DATA(sigma2),
+    status = hs_theory_predict((const double *)PyArray_DATA(w),
+                               (const double *)PyArray_DATA(sigma2),
                                (double *)PyArray_DATA(out), batch, count, n);
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;

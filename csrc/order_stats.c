@@ -5,14 +5,5 @@
 
 #include "order_stats.h"
 
-#define REAL double
-#define FN(name) name##_f64
-#include "order_stats_impl.h"
-#undef REAL
-#undef FN
-
-#define REAL float
-#define FN(name) name##_f32
-#include "order_stats_impl.h"
-#undef REAL
-#undef FN
+#define HS_IMPL "order_stats_impl.h"
+#include "hs_instantiate.h"

@@ -51,6 +51,13 @@ def evaluation_mode(model):
             module.training = True
 
 
+def _check_batch_rows(logits: torch.Tensor, rows: int) -> None:
+    """Raise ValueError unless the model's output has one row per input row."""
+    if logits.ndim == 0 or logits.shape[0] != rows:
+        raise ValueError(f"the model returned {tuple(logits.shape)} for {rows} inputs; its "
+                         "output must have the batch as its first dimension")
+
+
 def _infer_batched(entry: torch.Tensor, players, data) -> bool:
     """Whether x carries a batch dimension, by the rules documented in model_game."""
     if data is not None:
@@ -242,7 +249,7 @@ class ModelGame:
         samples (then each flush holds its samples' full-subset rows)."""
         size, whole = self.batch_size, 1 << self.n_players
         cap = max(min(PENDING_ROWS, self.evaluations), size)
-        unit = size * whole // math.gcd(size, whole)  # whole batches of whole samples
+        unit = math.lcm(size, whole)  # whole batches of whole samples
         if unit <= cap:
             return cap // unit * unit, True
         return cap // size * size, False
@@ -269,9 +276,7 @@ class ModelGame:
                     self.inputs.masked.index_select(0, index)
                 probe.append(logits_of(self.inputs.call(self.model, index, rows)))
             logits = probe[0] if len(probe) == 1 else torch.cat(probe)
-        if logits.shape[0] != samples:
-            raise ValueError(f"the model returned {logits.shape[0]} rows for {samples} inputs; "
-                             "its output must have the batch as its first dimension")
+        _check_batch_rows(logits, samples)
         targets = self._targets_of(logits, 0)
         if self.output == "raw" or callable(self.output):
             self._value(logits[:1], targets[:1])  # the value function accepts this output
@@ -460,10 +465,7 @@ class ModelGame:
                     out[start:stop] = self._value(output, targets).to(torch.float64)
                 else:
                     logits = logits_of(output)
-                    if logits.ndim == 0 or logits.shape[0] != stop - start:
-                        raise ValueError(
-                            f"the model returned {tuple(logits.shape)} for {stop - start} "
-                            "inputs; its output must have the batch as its first dimension")
+                    _check_batch_rows(logits, stop - start)
                     if pending is None:
                         pending = logits.new_empty((slots * self.batch_size,) + logits.shape[1:])
                         views = pending.split(self.batch_size)
