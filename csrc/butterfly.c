@@ -18,6 +18,12 @@
 #else
 #define HS_HAVE_SHUFFLE 0
 #endif
+/* Vector types (GCC, Clang); other compilers go scalar. */
+#if (defined(__clang__) || defined(__GNUC__)) && !defined(HS_NO_VECTORS)
+#define HS_HAVE_VECTORS 1
+#else
+#define HS_HAVE_VECTORS 0
+#endif
 
 #define HS_IMPL "butterfly_impl.h"
 #include "hs_instantiate.h"
