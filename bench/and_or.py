@@ -8,7 +8,9 @@ written with dense 2^n x 2^n matrices in PyTorch (SGD, momentum 0.9, 10,000 step
 HiGHS with its time (n <= 10).  At n = 12 the dense SGD is timed over 500 steps and
 scaled to 10,000 (marked ~).
 
-Run with ``make bench`` or ``python bench/and_or.py``.
+Run with ``make bench`` or ``python bench/and_or.py``.  ``--scale`` times instead the two
+scale targets: one planted game at n = 16, and a batch of 100 games of the trained MLP
+(its first 100 samples) at n = 10, both at tol 1e-3 and at the default 1e-4 for the batch.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ SGD_STEPS = 10_000
 SGD_LR = 1e-4  # the published learning rate for tabular data
 
 
-def model_game(n: int) -> np.ndarray:
-    """v of a small MLP trained on scikit-learn's breast-cancer data, first sample."""
+def model_game(n: int, samples: int = 1) -> np.ndarray:
+    """v of a small MLP trained on scikit-learn's breast-cancer data, first sample(s)."""
     from sklearn.datasets import load_breast_cancer
 
     data = load_breast_cancer()
@@ -47,8 +49,9 @@ def model_game(n: int) -> np.ndarray:
         optimizer.zero_grad()
         torch.nn.functional.cross_entropy(model(x), y).backward()
         optimizer.step()
-    return hs.model_game(model, x[:1], players=hs.players.features(n), baseline="mean",
-                         data=x).values()[0]
+    values = hs.model_game(model, x[:samples], players=hs.players.features(n),
+                           baseline="mean", data=x).values()
+    return values[0] if samples == 1 else values
 
 
 def dense_sgd(v: np.ndarray, tau: float, steps: int):
@@ -57,8 +60,34 @@ def dense_sgd(v: np.ndarray, tau: float, steps: int):
     return float(np.abs(I_and).sum() + np.abs(I_or).sum()), seconds
 
 
+def scale() -> None:
+    """The n = 16 planted game and a batch of 100 trained-MLP games at n = 10."""
+    rows = []
+    planted, _ = planted_game(16, np.random.default_rng(16))
+    start = time.perf_counter()
+    result = hs.and_or(planted, absolute_bound=1.2e-3, tol=1e-3, max_iter=1_000_000)
+    seconds = time.perf_counter() - start
+    rows.append(["planted, n = 16", "1", "1e-3", f"{float(result.gap):.1e}",
+                 f"{int(result.iterations):,}", format_seconds(seconds),
+                 format_seconds(seconds / int(result.iterations))])
+    games = model_game(10, samples=100)
+    tau = 0.04 * np.abs(games[:, -1] - games[:, 0])
+    for tol in (1e-3, 1e-4):
+        start = time.perf_counter()
+        result = hs.and_or(games, absolute_bound=tau, tol=tol)
+        seconds = time.perf_counter() - start
+        rows.append(["trained MLP, n = 10", "100", f"{tol:.0e}",
+                     f"{float(np.max(result.gap)):.1e} (max)",
+                     f"{int(np.sum(result.iterations)):,} (sum)", format_seconds(seconds),
+                     format_seconds(seconds / int(np.sum(result.iterations)))])
+    print_table(["games", "count", "tol", "gap", "iterations", "time", "per iteration"], rows)
+
+
 def main() -> None:
     torch.set_num_threads(2)
+    if "--scale" in sys.argv[1:]:
+        scale()
+        return
     print(f"# harsanyi {hs.__version__}, torch {torch.__version__}, {hs.get_num_threads()} kernel "
           "threads; ours: method='pdhg', tol=1e-3 (certified)\n")
     rows = []

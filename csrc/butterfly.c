@@ -12,17 +12,18 @@
 /* Narrowest strip: one 64-byte cache line of doubles. */
 #define HS_STRIP_MIN 8
 
-/* Two-vector shuffles with constant lanes (GCC 12+, Clang); older compilers go scalar. */
-#if (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)) && !defined(HS_NO_SHUFFLE)
-#define HS_HAVE_SHUFFLE 1
-#else
-#define HS_HAVE_SHUFFLE 0
-#endif
 /* Vector types (GCC, Clang); other compilers go scalar. */
 #if (defined(__clang__) || defined(__GNUC__)) && !defined(HS_NO_VECTORS)
 #define HS_HAVE_VECTORS 1
 #else
 #define HS_HAVE_VECTORS 0
+#endif
+/* Two-vector shuffles with constant lanes (GCC 12+, Clang); older compilers go scalar. */
+#if HS_HAVE_VECTORS && (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)) && \
+    !defined(HS_NO_SHUFFLE)
+#define HS_HAVE_SHUFFLE 1
+#else
+#define HS_HAVE_SHUFFLE 0
 #endif
 
 #define HS_IMPL "butterfly_impl.h"

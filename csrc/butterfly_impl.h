@@ -59,6 +59,9 @@ typedef struct { REAL a, b, c, d; } FN(hs_coef);
 /* Four values in one vector (two per SSE register, one per AVX register for double). */
 typedef REAL FN(quad) __attribute__((vector_size(4 * sizeof(REAL)), aligned(sizeof(REAL)),
                                      __may_alias__));
+/* 32 bytes of values (one AVX register, two SSE ones): the radix passes' columns. */
+#define HS_LANES ((hs_index)(32 / sizeof(REAL)))
+typedef REAL FN(lanes) __attribute__((vector_size(32), aligned(sizeof(REAL)), __may_alias__));
 #endif
 
 /* Three stages at once on the octets p[j + r h], r = 0..7, j < len. */
@@ -69,19 +72,19 @@ HS_INLINE void FN(radix8)(REAL *HS_RESTRICT p, hs_index h, hs_index len,
     REAL *HS_RESTRICT p5 = p + 5 * h, *HS_RESTRICT p6 = p + 6 * h;
     REAL *HS_RESTRICT p7 = p + 7 * h;
 #if HS_HAVE_VECTORS
-    /* Compilers leave this loop scalar (eight streams); four columns per vector do the
+    /* Compilers leave this loop scalar (eight streams); a vector of columns does the
        same operations lane by lane, so every sum is the scalar one bit for bit. */
-    if (op != HS_OP_MATRIX && len % 4 == 0) {
-        for (hs_index j = 0; j < len; j += 4) {
-            FN(quad) x0 = *(FN(quad) *)(p + j), x1 = *(FN(quad) *)(p1 + j);
-            FN(quad) x2 = *(FN(quad) *)(p2 + j), x3 = *(FN(quad) *)(p3 + j);
-            FN(quad) x4 = *(FN(quad) *)(p4 + j), x5 = *(FN(quad) *)(p5 + j);
-            FN(quad) x6 = *(FN(quad) *)(p6 + j), x7 = *(FN(quad) *)(p7 + j);
+    if (op != HS_OP_MATRIX && len % HS_LANES == 0) {
+        for (hs_index j = 0; j < len; j += HS_LANES) {
+            FN(lanes) x0 = *(FN(lanes) *)(p + j), x1 = *(FN(lanes) *)(p1 + j);
+            FN(lanes) x2 = *(FN(lanes) *)(p2 + j), x3 = *(FN(lanes) *)(p3 + j);
+            FN(lanes) x4 = *(FN(lanes) *)(p4 + j), x5 = *(FN(lanes) *)(p5 + j);
+            FN(lanes) x6 = *(FN(lanes) *)(p6 + j), x7 = *(FN(lanes) *)(p7 + j);
             HS_ADD_OCTET(op);
-            *(FN(quad) *)(p + j) = x0; *(FN(quad) *)(p1 + j) = x1;
-            *(FN(quad) *)(p2 + j) = x2; *(FN(quad) *)(p3 + j) = x3;
-            *(FN(quad) *)(p4 + j) = x4; *(FN(quad) *)(p5 + j) = x5;
-            *(FN(quad) *)(p6 + j) = x6; *(FN(quad) *)(p7 + j) = x7;
+            *(FN(lanes) *)(p + j) = x0; *(FN(lanes) *)(p1 + j) = x1;
+            *(FN(lanes) *)(p2 + j) = x2; *(FN(lanes) *)(p3 + j) = x3;
+            *(FN(lanes) *)(p4 + j) = x4; *(FN(lanes) *)(p5 + j) = x5;
+            *(FN(lanes) *)(p6 + j) = x6; *(FN(lanes) *)(p7 + j) = x7;
         }
         return;
     }
@@ -100,14 +103,14 @@ HS_INLINE void FN(radix4)(REAL *HS_RESTRICT p, hs_index h, hs_index len,
                           const int op, const FN(hs_coef) m) {
     REAL *HS_RESTRICT p1 = p + h, *HS_RESTRICT p2 = p + 2 * h, *HS_RESTRICT p3 = p + 3 * h;
 #if HS_HAVE_VECTORS
-    if (op != HS_OP_MATRIX && len % 4 == 0) {
-        for (hs_index j = 0; j < len; j += 4) {
-            FN(quad) x0 = *(FN(quad) *)(p + j), x1 = *(FN(quad) *)(p1 + j);
-            FN(quad) x2 = *(FN(quad) *)(p2 + j), x3 = *(FN(quad) *)(p3 + j);
+    if (op != HS_OP_MATRIX && len % HS_LANES == 0) {
+        for (hs_index j = 0; j < len; j += HS_LANES) {
+            FN(lanes) x0 = *(FN(lanes) *)(p + j), x1 = *(FN(lanes) *)(p1 + j);
+            FN(lanes) x2 = *(FN(lanes) *)(p2 + j), x3 = *(FN(lanes) *)(p3 + j);
             HS_ADD_PAIR(op, x0, x1); HS_ADD_PAIR(op, x2, x3);
             HS_ADD_PAIR(op, x0, x2); HS_ADD_PAIR(op, x1, x3);
-            *(FN(quad) *)(p + j) = x0; *(FN(quad) *)(p1 + j) = x1;
-            *(FN(quad) *)(p2 + j) = x2; *(FN(quad) *)(p3 + j) = x3;
+            *(FN(lanes) *)(p + j) = x0; *(FN(lanes) *)(p1 + j) = x1;
+            *(FN(lanes) *)(p2 + j) = x2; *(FN(lanes) *)(p3 + j) = x3;
         }
         return;
     }
@@ -125,11 +128,11 @@ HS_INLINE void FN(radix2)(REAL *HS_RESTRICT p, hs_index h, hs_index len,
                           const int op, const FN(hs_coef) m) {
     REAL *HS_RESTRICT p1 = p + h;
 #if HS_HAVE_VECTORS
-    if (op != HS_OP_MATRIX && len % 4 == 0) {
-        for (hs_index j = 0; j < len; j += 4) {
-            FN(quad) x0 = *(FN(quad) *)(p + j), x1 = *(FN(quad) *)(p1 + j);
+    if (op != HS_OP_MATRIX && len % HS_LANES == 0) {
+        for (hs_index j = 0; j < len; j += HS_LANES) {
+            FN(lanes) x0 = *(FN(lanes) *)(p + j), x1 = *(FN(lanes) *)(p1 + j);
             HS_ADD_PAIR(op, x0, x1);
-            *(FN(quad) *)(p + j) = x0; *(FN(quad) *)(p1 + j) = x1;
+            *(FN(lanes) *)(p + j) = x0; *(FN(lanes) *)(p1 + j) = x1;
         }
         return;
     }
@@ -407,3 +410,4 @@ int FN(hs_all_finite)(const REAL *x, hs_index count) {
 #undef HS_LOAD
 #undef HS_ADD_PAIR
 #undef HS_ADD_OCTET
+#undef HS_LANES

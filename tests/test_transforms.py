@@ -48,11 +48,13 @@ def stage_by_stage(v, kind, transpose):
 
 @pytest.mark.parametrize("kind", ["and_values", "and_interactions"])
 @pytest.mark.parametrize("transpose", [False, True])
-@pytest.mark.parametrize("n", [3, 4, 7, 13])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 7, 8, 11, 13, 15])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_bit_for_bit_with_signed_zeros(rng, kind, transpose, n, dtype):
-    # Vectorised low stages fill untouched lanes with -0 (sums) or +0 (differences):
-    # any slip shows up here as a flipped sign of zero or a different rounding.
+    # The stages run on vectors: the low three with shuffles that fill untouched lanes with
+    # -0 (sums) or +0 (differences), the rest as radix-8/4/2 passes over columns of lanes
+    # (n = 5, 8, 11 end on radix 4, n > 12 on the strips).  Any slip shows up here as a
+    # flipped sign of zero or a different rounding.
     v = (rng.standard_normal((2, 1 << n)) * np.exp(rng.uniform(-20, 20, (2, 1 << n))))
     v = v.astype(dtype)
     v[:, ::5] = -0.0
