@@ -3,36 +3,7 @@
  * hs_instantiate.h) with REAL (the type) and FN(name) (the suffixed name) defined.
  */
 
-/* One (low, high) pair under the map `op`; `op` is a constant after inlining. */
-#define HS_PAIR(op, m, lo, hi)                                          \
-    do {                                                                \
-        if ((op) == HS_OP_MOBIUS) {                                     \
-            (hi) -= (lo);                                               \
-        } else if ((op) == HS_OP_ZETA) {                                \
-            (hi) += (lo);                                               \
-        } else if ((op) == HS_OP_MOBIUS_T) {                            \
-            (lo) -= (hi);                                               \
-        } else if ((op) == HS_OP_ZETA_T) {                              \
-            (lo) += (hi);                                               \
-        } else {                                                        \
-            REAL lo_ = (lo), hi_ = (hi);                                \
-            (lo) = (m).a * lo_ + (m).b * hi_;                           \
-            (hi) = (m).c * lo_ + (m).d * hi_;                           \
-        }                                                               \
-    } while (0)
-
-/* The three stages of an octet x0..x7 (stage bits 0, 1, 2 of the octet index). */
-#define HS_OCTET(op, m)                                                 \
-    do {                                                                \
-        HS_PAIR(op, m, x0, x1); HS_PAIR(op, m, x2, x3);                 \
-        HS_PAIR(op, m, x4, x5); HS_PAIR(op, m, x6, x7);                 \
-        HS_PAIR(op, m, x0, x2); HS_PAIR(op, m, x1, x3);                 \
-        HS_PAIR(op, m, x4, x6); HS_PAIR(op, m, x5, x7);                 \
-        HS_PAIR(op, m, x0, x4); HS_PAIR(op, m, x1, x5);                 \
-        HS_PAIR(op, m, x2, x6); HS_PAIR(op, m, x3, x7);                 \
-    } while (0)
-
-/* HS_PAIR and HS_OCTET for the add-only maps, on vectors as well as scalars. */
+/* One (low, high) pair under an add-only map, on vectors as well as scalars. */
 #define HS_ADD_PAIR(op, lo, hi)                                         \
     do {                                                                \
         if ((op) == HS_OP_MOBIUS) (hi) -= (lo);                         \
@@ -40,14 +11,29 @@
         else if ((op) == HS_OP_MOBIUS_T) (lo) -= (hi);                  \
         else (lo) += (hi);                                              \
     } while (0)
-#define HS_ADD_OCTET(op)                                                \
+
+/* One (low, high) pair under the map `op`; `op` is a constant after inlining. */
+#define HS_PAIR(op, m, lo, hi)                                          \
     do {                                                                \
-        HS_ADD_PAIR(op, x0, x1); HS_ADD_PAIR(op, x2, x3);               \
-        HS_ADD_PAIR(op, x4, x5); HS_ADD_PAIR(op, x6, x7);               \
-        HS_ADD_PAIR(op, x0, x2); HS_ADD_PAIR(op, x1, x3);               \
-        HS_ADD_PAIR(op, x4, x6); HS_ADD_PAIR(op, x5, x7);               \
-        HS_ADD_PAIR(op, x0, x4); HS_ADD_PAIR(op, x1, x5);               \
-        HS_ADD_PAIR(op, x2, x6); HS_ADD_PAIR(op, x3, x7);               \
+        if ((op) == HS_OP_MATRIX) {                                     \
+            REAL lo_ = (lo), hi_ = (hi);                                \
+            (lo) = (m).a * lo_ + (m).b * hi_;                           \
+            (hi) = (m).c * lo_ + (m).d * hi_;                           \
+        } else {                                                        \
+            HS_ADD_PAIR(op, lo, hi);                                    \
+        }                                                               \
+    } while (0)
+
+/* The three stages of an octet x0..x7 (stage bits 0, 1, 2 of the octet index), each
+   pair by PAIR(..., low, high) with the leading arguments given. */
+#define HS_OCTET_BY(PAIR, ...)                                          \
+    do {                                                                \
+        PAIR(__VA_ARGS__, x0, x1); PAIR(__VA_ARGS__, x2, x3);           \
+        PAIR(__VA_ARGS__, x4, x5); PAIR(__VA_ARGS__, x6, x7);           \
+        PAIR(__VA_ARGS__, x0, x2); PAIR(__VA_ARGS__, x1, x3);           \
+        PAIR(__VA_ARGS__, x4, x6); PAIR(__VA_ARGS__, x5, x7);           \
+        PAIR(__VA_ARGS__, x0, x4); PAIR(__VA_ARGS__, x1, x5);           \
+        PAIR(__VA_ARGS__, x2, x6); PAIR(__VA_ARGS__, x3, x7);           \
     } while (0)
 
 /* Element j of a block being brought in: src[j], or -src[-j] when reversed. */
@@ -80,7 +66,7 @@ HS_INLINE void FN(radix8)(REAL *HS_RESTRICT p, hs_index h, hs_index len,
             FN(lanes) x2 = *(FN(lanes) *)(p2 + j), x3 = *(FN(lanes) *)(p3 + j);
             FN(lanes) x4 = *(FN(lanes) *)(p4 + j), x5 = *(FN(lanes) *)(p5 + j);
             FN(lanes) x6 = *(FN(lanes) *)(p6 + j), x7 = *(FN(lanes) *)(p7 + j);
-            HS_ADD_OCTET(op);
+            HS_OCTET_BY(HS_ADD_PAIR, op);
             *(FN(lanes) *)(p + j) = x0; *(FN(lanes) *)(p1 + j) = x1;
             *(FN(lanes) *)(p2 + j) = x2; *(FN(lanes) *)(p3 + j) = x3;
             *(FN(lanes) *)(p4 + j) = x4; *(FN(lanes) *)(p5 + j) = x5;
@@ -92,7 +78,7 @@ HS_INLINE void FN(radix8)(REAL *HS_RESTRICT p, hs_index h, hs_index len,
     for (hs_index j = 0; j < len; ++j) {
         REAL x0 = p[j], x1 = p1[j], x2 = p2[j], x3 = p3[j];
         REAL x4 = p4[j], x5 = p5[j], x6 = p6[j], x7 = p7[j];
-        HS_OCTET(op, m);
+        HS_OCTET_BY(HS_PAIR, op, m);
         p[j] = x0; p1[j] = x1; p2[j] = x2; p3[j] = x3;
         p4[j] = x4; p5[j] = x5; p6[j] = x6; p7[j] = x7;
     }
@@ -221,7 +207,7 @@ HS_INLINE void FN(radix8_low)(const REAL *src, REAL *dst, hs_index size, const i
         REAL x2 = HS_LOAD(src, g + 2, reversed), x3 = HS_LOAD(src, g + 3, reversed);
         REAL x4 = HS_LOAD(src, g + 4, reversed), x5 = HS_LOAD(src, g + 5, reversed);
         REAL x6 = HS_LOAD(src, g + 6, reversed), x7 = HS_LOAD(src, g + 7, reversed);
-        HS_OCTET(op, m);
+        HS_OCTET_BY(HS_PAIR, op, m);
         REAL *HS_RESTRICT q = dst + g;
         q[0] = x0; q[1] = x1; q[2] = x2; q[3] = x3;
         q[4] = x4; q[5] = x5; q[6] = x6; q[7] = x7;
@@ -406,8 +392,7 @@ int FN(hs_all_finite)(const REAL *x, hs_index count) {
 }
 
 #undef HS_PAIR
-#undef HS_OCTET
+#undef HS_OCTET_BY
 #undef HS_LOAD
 #undef HS_ADD_PAIR
-#undef HS_ADD_OCTET
 #undef HS_LANES
