@@ -2,7 +2,8 @@
 
 For a planted game (3 AND and 3 OR concepts plus noise) and a game of a trained MLP
 (breast-cancer data, the first n features as players) at n = 8, 10 and 12, one run
-prints: hs.and_or's objective, certified gap and time; the published optimisation
+prints: hs.and_or's objective, certified gap and time (and its time with
+``precision="double"``); the published optimisation
 written with dense 2^n x 2^n matrices in PyTorch (SGD, momentum 0.9, 10,000 steps, lr
 1e-4 decayed to 1e-5, q clamped) with its objective and time; and the LP optimum by
 HiGHS with its time (n <= 10).  At n = 12 the dense SGD is timed over 500 steps and
@@ -10,7 +11,8 @@ scaled to 10,000 (marked ~).
 
 Run with ``make bench`` or ``python bench/and_or.py``.  ``--scale`` times instead the two
 scale targets: one planted game at n = 16, and a batch of 100 games of the trained MLP
-(its first 100 samples) at n = 10, both at tol 1e-3 and at the default 1e-4 for the batch.
+(its first 100 samples) at n = 10, both at tol 1e-3 and at the default 1e-4 for the batch,
+each in mixed and in double precision.
 """
 
 from __future__ import annotations
@@ -61,25 +63,27 @@ def dense_sgd(v: np.ndarray, tau: float, steps: int):
 
 
 def scale() -> None:
-    """The n = 16 planted game and a batch of 100 trained-MLP games at n = 10."""
-    rows = []
+    """The n = 16 planted game and a batch of 100 trained-MLP games at n = 10, in both
+    precisions."""
     planted, _ = planted_game(16, np.random.default_rng(16))
-    start = time.perf_counter()
-    result = hs.and_or(planted, absolute_bound=1.2e-3, tol=1e-3, max_iter=1_000_000)
-    seconds = time.perf_counter() - start
-    rows.append(["planted, n = 16", "1", "1e-3", f"{float(result.gap):.1e}",
-                 f"{int(result.iterations):,}", format_seconds(seconds),
-                 format_seconds(seconds / int(result.iterations))])
     games = model_games(10, samples=100)
-    for tol in (1e-3, 1e-4):
-        start = time.perf_counter()
-        result = hs.and_or(games, noise_bound=0.04, tol=tol)
-        seconds = time.perf_counter() - start
-        rows.append(["trained MLP, n = 10", "100", f"{tol:.0e}",
-                     f"{float(np.max(result.gap)):.1e} (max)",
-                     f"{int(np.sum(result.iterations)):,} (sum)", format_seconds(seconds),
-                     format_seconds(seconds / int(np.sum(result.iterations)))])
-    print_table(["games", "count", "tol", "gap", "iterations", "time", "per iteration"], rows)
+    cases = [("planted, n = 16", planted, {"absolute_bound": 1.2e-3, "max_iter": 1_000_000},
+              1e-3)]
+    cases += [("trained MLP, n = 10", games, {"noise_bound": 0.04}, tol) for tol in (1e-3, 1e-4)]
+    rows = []
+    for name, v, options, tol in cases:
+        for precision in ("mixed", "double"):
+            start = time.perf_counter()
+            result = hs.and_or(v, tol=tol, precision=precision, **options)
+            seconds = time.perf_counter() - start
+            iterations = int(np.sum(result.iterations))
+            rows.append([name, f"{np.size(result.objective)}", f"{tol:.0e}", precision,
+                         f"{float(np.max(result.gap)):.1e}", f"{iterations:,}",
+                         format_seconds(seconds), format_seconds(seconds / iterations)])
+            print(" | ".join(rows[-1]), flush=True)
+    print()
+    print_table(["games", "count", "tol", "precision", "gap (max)", "iterations (sum)", "time",
+                 "per iteration"], rows)
 
 
 def main() -> None:
@@ -98,6 +102,9 @@ def main() -> None:
             start = time.perf_counter()
             ours = hs.and_or(v, absolute_bound=tau, tol=1e-3)
             t_ours = time.perf_counter() - start
+            start = time.perf_counter()
+            hs.and_or(v, absolute_bound=tau, tol=1e-3, precision="double")
+            t_double = time.perf_counter() - start
             steps = SGD_STEPS if n <= 10 else 500
             sgd_objective, t_sgd = dense_sgd(v, tau, steps)
             t_sgd *= SGD_STEPS / steps
@@ -109,7 +116,7 @@ def main() -> None:
                 optimum, t_lp = None, None
             rows.append([
                 f"{n}", name, f"{float(ours.objective):.4f}", f"{float(ours.gap):.1e}",
-                format_seconds(t_ours),
+                format_seconds(t_ours), format_seconds(t_double),
                 f"{sgd_objective:.4f}" if steps == SGD_STEPS else "—",
                 ("~" if steps < SGD_STEPS else "") + format_seconds(t_sgd),
                 "—" if optimum is None else f"{optimum:.4f}", format_seconds(t_lp),
@@ -118,7 +125,8 @@ def main() -> None:
             ])
             print(" | ".join(rows[-1]), flush=True)
     print()
-    print_table(["n", "game", "ours", "gap", "time", "dense SGD", "time", "HiGHS", "time",
+    print_table(["n", "game", "ours", "gap", "time", "in double", "dense SGD", "time", "HiGHS",
+                 "time",
                  "ours/HiGHS", "SGD time/ours", "HiGHS time/ours"], rows)
 
 

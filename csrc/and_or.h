@@ -17,6 +17,8 @@ typedef struct {
     int check_every;     /* iterations between restart and gap checks                   */
     double step;         /* fraction of the largest stable step (below 1)               */
     double weight;       /* initial primal weight (balance of primal and dual steps)    */
+    int mixed;           /* 1: iterate in float while its rounding is far below the     */
+                         /*    steps, then in double; 0: double throughout             */
 } hs_pdhg_options;
 
 /* Fields of the per-game record (batch x HS_INFO_FIELDS doubles) the solver writes. */

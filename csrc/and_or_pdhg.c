@@ -18,7 +18,14 @@
  * Every check, the current T(z) is made exactly feasible (the residual outside the
  * box is added to a through the Mobius transform) for an upper bound, and y is
  * scaled into dual feasibility for a lower bound: their gap certifies the result.
+ *
+ * Mixed precision: the iterates may run in float (twice the lanes, half the memory
+ * traffic) while the certificate and the returned point stay double.  The steps work on
+ * the difference from the anchor, K x̄ - v = K(x̄ - x0) + (K x0 - v), the second term in
+ * double at each restart, so that float never rounds v itself; once the fixed-point
+ * residual falls to a few float epsilons of |z|, the iterates go on in double.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +41,15 @@ static const double WEIGHT_SMOOTHING = 0.5;
    the step's sweeps (on one core) would fetch what the other cores' caches hold every
    step, and that costs more than the threads gain (1.7x slower at n = 16, even at 18). */
 static const int PARALLEL_MIN_PLAYERS = 20;
+/* Mixed precision: the float iterates hand over to double once the fixed-point residual
+   falls below NARROW_RESIDUAL times the iterate's norm (float runs level off at 4-8
+   epsilons on trained games at n = 10-12; on 100 of them at n = 10, 4 epsilons ran
+   54-94% of the iterations in float at tol 1e-4-1e-3, 8 ran 39-79% for no fewer
+   iterations), once the gap is below NARROW_GAP (float iterates certify 1e-6 on some
+   games, 5e-5 on others), or after a stall (see float_limited). */
+static const double NARROW_RESIDUAL = 4.0 * FLT_EPSILON;
+static const double NARROW_GAP = 1e-5;
+static const int NARROW_PATIENCE = 1024;
 
 /*
  * Steps that depend only on n: Pock-Chambolle's inverse absolute sums, weighted.  With
@@ -89,26 +105,6 @@ static int shape_init(shape *s, int n) {
     return HS_OK;
 }
 
-/* Work arrays of one game. */
-typedef struct {
-    double *a, *o, *y, *a0, *o0, *y0, *a1, *o1, *y1, *ga, *go, *kx, *tmp, *best_a, *best_o;
-    double *ta, *to, *sy, *inv_sy; /* the steps at the current primal weight */
-    double s, s0, s1, ys, ys0, ys1;  /* the scalar s, its equation's dual, and copies */
-    double ts, tys;                  /* their steps */
-    double *block;
-} work;
-
-static int work_init(work *w, hs_index size) {
-    const int arrays = 19;
-    w->block = malloc((size_t)size * arrays * sizeof(double));
-    if (!w->block) return HS_ENOMEM;
-    double **slots[] = {&w->a,  &w->o,  &w->y,  &w->a0,     &w->o0,     &w->y0, &w->a1,
-                        &w->o1, &w->y1, &w->ga, &w->go,     &w->kx,     &w->tmp, &w->best_a,
-                        &w->best_o, &w->ta, &w->to, &w->sy, &w->inv_sy};
-    for (int i = 0; i < arrays; ++i) *slots[i] = w->block + i * size;
-    return HS_OK;
-}
-
 /*
  * K's products, each one butterfly: Z x (subset sums), Z^T x (superset sums), and
  * -(R Z) x = -Z^T R x (superset sums of the reversed, negated x), which is also
@@ -120,6 +116,23 @@ static const hs_butterfly_spec SUPERSET_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0, HS_COP
 static const hs_butterfly_spec REVERSED_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0,
                                                 HS_COPY_REVERSE_NEGATE, 0, 0.0};
 static const hs_butterfly_spec MOBIUS = {HS_OP_MOBIUS, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+
+/* The certificate's arrays, in double: T(z) (when the step runs in float), scratch for
+   K and K^T, and the best repaired primal point so far. */
+typedef struct {
+    double *a1, *o1, *y1, *kx, *tmp, *ga, *go, *best_a, *best_o;
+    double *block;
+} certificate;
+
+static int certificate_init(certificate *c, hs_index size) {
+    enum { ARRAYS = 9 };
+    c->block = malloc((size_t)size * ARRAYS * sizeof(double));
+    if (!c->block) return HS_ENOMEM;
+    double **slots[ARRAYS] = {&c->a1, &c->o1,  &c->y1, &c->kx,    &c->tmp,
+                              &c->ga, &c->go, &c->best_a, &c->best_o};
+    for (int i = 0; i < ARRAYS; ++i) *slots[i] = c->block + i * size;
+    return HS_OK;
+}
 
 /* out = Z a + A o for o zero below order 2, where A o = (Σ o) 1 - R Z o. */
 static void apply_k(const shape *s, const double *a, const double *o, double *out,
@@ -140,153 +153,65 @@ static void apply_kt(const shape *s, const double *y, double *ga, double *go, in
         go[i] = s->step_o[i] == 0.0 ? 0.0 : go[i] + total;
 }
 
-/* Two plain selects (not nested), so that loops around it are if-converted and vectorised. */
-static inline double clamp(double z, double lo, double hi) {
-    const double above = z < lo ? lo : z;
-    return above > hi ? hi : above;
+#define HS_IMPL "and_or_pdhg_impl.h"
+#include "hs_instantiate.h"
+
+/* Everything one thread needs for its games: the iterates in both precisions (the
+   double ones are touched only once a game needs them) and the certificate. */
+typedef struct {
+    iterates_f64 wide;
+    iterates_f32 narrow;
+    certificate cert;
+} work;
+
+static void work_free(work *w) {
+    free(w->wide.block);
+    free(w->narrow.block);
+    free(w->cert.block);
 }
 
-/* Soft thresholding, written as a difference with a clamp so that it vectorizes. */
-static inline double soft(double z, double t) {
-    return z - clamp(z, -t, t);
-}
-
-/* The step arrays at primal weight `weight` (eta: fraction of the stable step). */
-static void set_steps(const shape *s, double weight, double eta, work *w) {
-    for (hs_index i = 0; i < s->size; ++i) {
-        w->ta[i] = eta * weight * s->step_a[i];
-        w->to[i] = eta * weight * s->step_o[i];
-        w->sy[i] = eta * s->step_y[i] / weight;
-        w->inv_sy[i] = 1.0 / w->sy[i];
+static int work_init(work *w, hs_index size) {
+    w->wide.block = NULL;
+    w->narrow.block = NULL;
+    w->cert.block = NULL;
+    if (iterates_init_f64(&w->wide, size) != HS_OK ||
+        iterates_init_f32(&w->narrow, size) != HS_OK ||
+        certificate_init(&w->cert, size) != HS_OK) {
+        work_free(w);
+        return HS_ENOMEM;
     }
-    w->ts = eta * weight * s->step_s;
-    w->tys = eta * s->step_last / weight;
-}
-
-/* Halpern's anchored, reflected step toward T(z): z <- λ (2 T(z) - z) + (1 - λ) z0. */
-static inline double halpern(double lambda, double z, double tz, double anchor) {
-    return lambda * (2.0 * tz - z) + (1.0 - lambda) * anchor;
-}
-
-/*
- * The primal half of a step: (a1, o1) = prox(x - T K^T y), the reflected 2 x1 - x into
- * (ga, go), then x moves by Halpern's step.  T(z) is stored, and its squared distance
- * from z returned, only when `keep` (a check comes next); `keep` is a constant after
- * inlining, so each case is its own loop.
- */
-HS_INLINE double primal_sweep(hs_index size, work *w, double lambda, const int keep) {
-    double *HS_RESTRICT a = w->a, *HS_RESTRICT o = w->o, *HS_RESTRICT a1 = w->a1;
-    double *HS_RESTRICT o1 = w->o1, *HS_RESTRICT ga = w->ga, *HS_RESTRICT go = w->go;
-    const double *HS_RESTRICT ta = w->ta, *HS_RESTRICT to = w->to;
-    const double *HS_RESTRICT a0 = w->a0, *HS_RESTRICT o0 = w->o0;
-    const double ys = w->ys;
-    double px = 0.0;
-    HS_SIMD(omp simd reduction(+ : px))
-    for (hs_index i = 0; i < size; ++i) {
-        const double ai = a[i], oi = o[i];
-        const double an = soft(ai - ta[i] * ga[i], ta[i]);
-        const double on = soft(oi - to[i] * (go[i] - ys), to[i]);
-        ga[i] = 2.0 * an - ai;
-        go[i] = 2.0 * on - oi;
-        a[i] = halpern(lambda, ai, an, a0[i]);
-        o[i] = halpern(lambda, oi, on, o0[i]);
-        if (keep) {
-            a1[i] = an;
-            o1[i] = on;
-            px += (an - ai) * (an - ai) + (on - oi) * (on - oi);
-        }
-    }
-    return px;
-}
-
-/* The dual half: y1 = y + S K x̄ - S clamp(y / S + K x̄, box), K x̄ = kx + ko + s̄. */
-HS_INLINE double dual_sweep(hs_index size, const double *HS_RESTRICT v, double tau,
-                            double reflected_s, work *w, double lambda, const int keep) {
-    double *HS_RESTRICT y = w->y, *HS_RESTRICT y1 = w->y1;
-    const double *HS_RESTRICT kx = w->kx, *HS_RESTRICT ko = w->tmp, *HS_RESTRICT y0 = w->y0;
-    const double *HS_RESTRICT sy = w->sy, *HS_RESTRICT inv = w->inv_sy;
-    double py = 0.0;
-    HS_SIMD(omp simd reduction(+ : py))
-    for (hs_index i = 0; i < size; ++i) {
-        const double yi = y[i];
-        const double z = yi * inv[i] + (kx[i] + ko[i] + reflected_s);
-        const double yn = sy[i] * (z - clamp(z, v[i] - tau, v[i] + tau));
-        y[i] = halpern(lambda, yi, yn, y0[i]);
-        if (keep) {
-            y1[i] = yn;
-            py += (yn - yi) * (yn - yi);
-        }
-    }
-    return py;
-}
-
-/*
- * One PDHG step T and the Halpern step after it, in two sweeps: T(z) = (a1, o1, y1)
- * from z = (a, o, y), then z moves toward it with weight lambda.  With `keep`, T(z)
- * is stored and *dx, *dy get the squared primal and dual distances from z to T(z).
- * The OR atoms of order < 2 have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s,
- * Σ y + y_s) and K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the
- * superset sums.
- */
-HS_VECTOR_CLONES static void pdhg_step(const shape *s, const double *HS_RESTRICT v,
-                                       double tau, double lambda, int keep, work *w, int par,
-                                       double *dx, double *dy) {
-    const hs_index size = s->size;
-    hs_butterfly_f64(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
-    hs_butterfly_f64(w->y, w->go, s->n, &REVERSED_SUMS, par);
-    w->s1 = w->s - w->ts * (w->ga[0] + w->ys);
-    const double px = keep ? primal_sweep(size, w, lambda, 1) : primal_sweep(size, w, lambda, 0);
-    hs_butterfly_f64(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
-    hs_butterfly_f64(w->go, w->tmp, s->n, &REVERSED_SUMS, par);
-    const double reflected_s = 2.0 * w->s1 - w->s;
-    w->ys1 = w->ys + w->tys * (reflected_s + w->tmp[0]);
-    const double py = keep ? dual_sweep(size, v, tau, reflected_s, w, lambda, 1)
-                           : dual_sweep(size, v, tau, reflected_s, w, lambda, 0);
-    *dx = px + (w->s1 - w->s) * (w->s1 - w->s);
-    *dy = py + (w->ys1 - w->ys) * (w->ys1 - w->ys);
-    w->s = halpern(lambda, w->s, w->s1, w->s0);
-    w->ys = halpern(lambda, w->ys, w->ys1, w->ys0);
-}
-
-/* Squared primal and dual distances of T(z) = (a1, o1, s1 | y1, ys1) from a point. */
-static void moves(hs_index size, const work *w, const double *a, const double *o, double s,
-                  const double *y, double ys, double *dx, double *dy) {
-    double px = (w->s1 - s) * (w->s1 - s), py = (w->ys1 - ys) * (w->ys1 - ys);
-    HS_SIMD(omp simd reduction(+ : px, py))
-    for (hs_index i = 0; i < size; ++i) {
-        px += (w->a1[i] - a[i]) * (w->a1[i] - a[i]) + (w->o1[i] - o[i]) * (w->o1[i] - o[i]);
-        py += (w->y1[i] - y[i]) * (w->y1[i] - y[i]);
-    }
-    *dx = px;
-    *dy = py;
+    return HS_OK;
 }
 
 /*
  * Bounds at T(z) = (a1, o1, y1): the objective of the repaired primal (written to
- * best_* when it improves on *upper) and the dual objective of the scaled y1.
+ * best_* when it improves on *upper) and the dual objective of the scaled y1.  The
+ * repair adds the residual outside the box to a through the Möbius transform, so the
+ * point is exactly feasible; any y1, scaled into dual feasibility, bounds from below.
  */
-static void certify(const shape *s, const double *v, double tau, work *w, int par,
+static void certify(const shape *s, const double *v, double tau, const double *a1,
+                    const double *o1, const double *y1, certificate *c, int par,
                     double *upper, double *lower) {
     const hs_index size = s->size;
-    apply_k(s, w->a1, w->o1, w->kx, w->tmp, par);
+    apply_k(s, a1, o1, c->kx, c->tmp, par);
     for (hs_index i = 0; i < size; ++i)
-        w->ga[i] = clamp(w->kx[i], v[i] - tau, v[i] + tau) - w->kx[i];
-    hs_butterfly_f64(w->ga, w->go, s->n, &MOBIUS, par);
+        c->ga[i] = clamp_f64(c->kx[i], v[i] - tau, v[i] + tau) - c->kx[i];
+    hs_butterfly_f64(c->ga, c->go, s->n, &MOBIUS, par);
     double primal = 0.0;
-    for (hs_index i = 0; i < size; ++i) primal += fabs(w->a1[i] + w->go[i]) + fabs(w->o1[i]);
+    for (hs_index i = 0; i < size; ++i) primal += fabs(a1[i] + c->go[i]) + fabs(o1[i]);
     if (primal < *upper) {
         *upper = primal;
         for (hs_index i = 0; i < size; ++i) {
-            w->best_a[i] = w->a1[i] + w->go[i];
-            w->best_o[i] = w->o1[i];
+            c->best_a[i] = a1[i] + c->go[i];
+            c->best_o[i] = o1[i];
         }
     }
-    apply_kt(s, w->y1, w->ga, w->go, par);
+    apply_kt(s, y1, c->ga, c->go, par);
     double peak = 1.0, linear = 0.0, absolute = 0.0;
     for (hs_index i = 0; i < size; ++i) {
-        peak = fmax(peak, fmax(fabs(w->ga[i]), fabs(w->go[i])));
-        linear += v[i] * w->y1[i];
-        absolute += fabs(w->y1[i]);
+        peak = fmax(peak, fmax(fabs(c->ga[i]), fabs(c->go[i])));
+        linear += v[i] * y1[i];
+        absolute += fabs(y1[i]);
     }
     *lower = fmax(*lower, -(linear + tau * absolute) / peak);
 }
@@ -297,73 +222,134 @@ static double relative_gap(double upper, double lower) {
     return fmax(upper - lower, 0.0) / scale;
 }
 
+/* The double iterates take over from the float ones at T(z), whose double copy the
+   certificate holds: a restart there follows. */
+static void iterates_widen(hs_index size, const certificate *c, const iterates_f32 *from,
+                           iterates_f64 *to) {
+    const size_t bytes = (size_t)size * sizeof(double);
+    memcpy(to->a1, c->a1, bytes);
+    memcpy(to->o1, c->o1, bytes);
+    memcpy(to->y1, c->y1, bytes);
+    to->s1 = from->s1;
+    to->ys1 = from->ys1;
+}
+
+/* z and its anchor z0 restart at T(z), in the precision in use, with the steps of the
+   given primal weight and the anchor's residual. */
+static void restart_at_step(const shape *s, const double *v, double weight, double eta,
+                            work *w, int narrow, int par) {
+    if (narrow) {
+        set_steps_f32(s, weight, eta, &w->narrow);
+        restart_at_step_f32(s->size, &w->narrow);
+        anchor_residual_f32(s, v, &w->narrow, &w->cert, par);
+    } else {
+        set_steps_f64(s, weight, eta, &w->wide);
+        restart_at_step_f64(s->size, &w->wide);
+        anchor_residual_f64(s, v, &w->wide, &w->cert, par);
+    }
+}
+
+/*
+ * Whether float's rounding now limits the iterates (T(z) in double in c, its scalars in
+ * w): the fixed-point residual is down to a few float epsilons of |T(z)|, the gap is
+ * below what float iterates certify reliably, or the gap has not improved for twice the
+ * iterations it took to reach its best (then rounding, not the method, is stalling it).
+ */
+static int float_limited(const shape *s, const iterates_f32 *w, const certificate *c,
+                         double gap, int iter, int best_iter, double residual, double weight) {
+    if (gap <= NARROW_GAP || iter - best_iter >= 2 * best_iter + NARROW_PATIENCE) return 1;
+    double px = w->s1 * w->s1, py = w->ys1 * w->ys1;
+    for (hs_index i = 0; i < s->size; ++i) {
+        px += c->a1[i] * c->a1[i] + c->o1[i] * c->o1[i];
+        py += c->y1[i] * c->y1[i];
+    }
+    return residual <= NARROW_RESIDUAL * sqrt(weight * px + py / weight);
+}
+
 static int solve_game(const shape *s, const double *v, double tau, double *and_out,
                       double *or_out, double *noise_out, const hs_pdhg_options *opt,
                       double *info, work *w, int par) {
     const hs_index size = s->size;
     const size_t bytes = (size_t)size * sizeof(double);
+    certificate *c = &w->cert;
     double weight = opt->weight;
-    memset(w->a, 0, bytes);
-    memset(w->o, 0, bytes);
-    memset(w->y, 0, bytes);
-    memset(w->a0, 0, bytes);
-    memset(w->o0, 0, bytes);
-    memset(w->y0, 0, bytes);
-    w->s = w->s0 = w->ys = w->ys0 = 0.0;
-
-    set_steps(s, weight, opt->step, w);
+    int narrow = opt->mixed != 0;
+    if (narrow)
+        step_zero_f32(size, &w->narrow);
+    else
+        step_zero_f64(size, &w->wide);
+    restart_at_step(s, v, weight, opt->step, w, narrow, par);
     double upper = INFINITY, lower = -INFINITY;
     double restart_residual = INFINITY, previous_residual = INFINITY;
-    int since_restart = 0, iter = 0, converged = 0;
+    double best_gap = INFINITY;
+    int since_restart = 0, iter = 0, best_iter = 0, converged = 0;
     while (iter < opt->max_iter) {
         double dx, dy; /* from z to T(z) */
         const int check = (iter + 1) % opt->check_every == 0 || iter + 1 == opt->max_iter;
-        pdhg_step(s, v, tau, (since_restart + 1.0) / (since_restart + 2.0), check, w, par, &dx,
-                  &dy);
+        const double lambda = (since_restart + 1.0) / (since_restart + 2.0);
+        if (narrow)
+            pdhg_step_f32(s, tau, lambda, check, &w->narrow, par, &dx, &dy);
+        else
+            pdhg_step_f64(s, tau, lambda, check, &w->wide, par, &dx, &dy);
         ++iter;
-        if (check) {
-            certify(s, v, tau, w, par, &upper, &lower);
-            if (relative_gap(upper, lower) <= opt->tol) {
-                converged = 1;
-                break;
-            }
-            const double residual = sqrt(weight * dx + dy / weight);
-            if (!isfinite(residual)) return HS_EDIVERGED;
-            if (!isfinite(restart_residual)) restart_residual = residual;
-            const int restart =
-                residual <= RESTART_FACTOR[RESTART_SUFFICIENT] * restart_residual ||
-                (residual <= RESTART_FACTOR[RESTART_NECESSARY] * restart_residual &&
-                 residual > previous_residual) ||
-                since_restart >= RESTART_ARTIFICIAL * iter;
-            if (restart) {
-                /* z restarts at T(z), undoing the Halpern step; the weight follows how far
-                   primal and dual moved since the last restart. */
-                moves(size, w, w->a0, w->o0, w->s0, w->y0, w->ys0, &dx, &dy);
-                if (dx > 1e-300 && dy > 1e-300) {
-                    weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
-                                 (1.0 - WEIGHT_SMOOTHING) * log(weight));
-                    set_steps(s, weight, opt->step, w);
-                }
-                memcpy(w->a, w->a1, bytes); memcpy(w->a0, w->a1, bytes);
-                memcpy(w->o, w->o1, bytes); memcpy(w->o0, w->o1, bytes);
-                memcpy(w->y, w->y1, bytes); memcpy(w->y0, w->y1, bytes);
-                w->s = w->s0 = w->s1;
-                w->ys = w->ys0 = w->ys1;
-                restart_residual = residual;
-                previous_residual = INFINITY;
-                since_restart = 0;
-                continue;
-            }
-            previous_residual = residual;
+        if (!check) {
+            ++since_restart;
+            continue;
         }
-        ++since_restart;
+        const double *a1 = w->wide.a1, *o1 = w->wide.o1, *y1 = w->wide.y1;
+        if (narrow) {
+            step_in_double_f32(size, &w->narrow, c->a1, c->o1, c->y1);
+            a1 = c->a1, o1 = c->o1, y1 = c->y1;
+        }
+        certify(s, v, tau, a1, o1, y1, c, par, &upper, &lower);
+        const double gap = relative_gap(upper, lower);
+        const double residual = sqrt(weight * dx + dy / weight);
+        if (gap <= opt->tol) {
+            converged = 1;
+            break;
+        }
+        if (!isfinite(residual)) return HS_EDIVERGED;
+        if (!isfinite(restart_residual)) restart_residual = residual;
+        if (gap < best_gap) {
+            best_gap = gap;
+            best_iter = iter;
+        }
+        const int widen = narrow && float_limited(s, &w->narrow, c, gap, iter, best_iter,
+                                                  residual, weight);
+        const int restart = widen ||
+                            residual <= RESTART_FACTOR[RESTART_SUFFICIENT] * restart_residual ||
+                            (residual <= RESTART_FACTOR[RESTART_NECESSARY] * restart_residual &&
+                             residual > previous_residual) ||
+                            since_restart >= RESTART_ARTIFICIAL * iter;
+        if (!restart) {
+            previous_residual = residual;
+            ++since_restart;
+            continue;
+        }
+        /* z restarts at T(z), undoing the Halpern step; the weight follows how far primal
+           and dual moved since the last restart. */
+        if (narrow)
+            moves_from_anchor_f32(size, &w->narrow, &dx, &dy);
+        else
+            moves_from_anchor_f64(size, &w->wide, &dx, &dy);
+        if (dx > 1e-300 && dy > 1e-300)
+            weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
+                         (1.0 - WEIGHT_SMOOTHING) * log(weight));
+        if (widen) {
+            narrow = 0;
+            iterates_widen(size, c, &w->narrow, &w->wide);
+        }
+        restart_at_step(s, v, weight, opt->step, w, narrow, par);
+        restart_residual = residual;
+        previous_residual = INFINITY;
+        since_restart = 0;
     }
 
-    memcpy(and_out, w->best_a, bytes);
-    memcpy(or_out, w->best_o, bytes);
-    apply_k(s, and_out, or_out, w->kx, w->tmp, par);
+    memcpy(and_out, c->best_a, bytes);
+    memcpy(or_out, c->best_o, bytes);
+    apply_k(s, and_out, or_out, c->kx, c->tmp, par);
     for (hs_index i = 0; i < size; ++i)
-        noise_out[i] = clamp(w->kx[i] - v[i], -tau, tau);
+        noise_out[i] = clamp_f64(c->kx[i] - v[i], -tau, tau);
     info[HS_INFO_OBJECTIVE] = upper;
     info[HS_INFO_DUAL] = lower;
     info[HS_INFO_GAP] = relative_gap(upper, lower);
@@ -406,7 +392,7 @@ int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *
                 status = result;
             }
         }
-        if (mine == HS_OK) free(w.block);
+        if (mine == HS_OK) work_free(&w);
     }
     shape_free(&s);
     return status;

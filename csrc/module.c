@@ -325,10 +325,10 @@ static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
     hs_index batch;
     hs_pdhg_options options;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!iiddd", &PyArray_Type, &v, &PyArray_Type, &tau,
-                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!iidddp", &PyArray_Type, &v, &PyArray_Type,
+                          &tau, &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
                           &PyArray_Type, &info, &options.max_iter, &options.check_every,
-                          &options.tol, &options.weight, &options.step))
+                          &options.tol, &options.weight, &options.step, &options.mixed))
         return NULL;
     if (check_and_or_arrays(v, tau, a, o, noise, &n, &batch) ||
         check_f64(info, "info", batch * HS_INFO_FIELDS, 1))
@@ -482,7 +482,7 @@ static PyMethodDef core_methods[] = {
      "interactions with |I| >= threshold[g]."},
     {"and_or_pdhg", py_and_or_pdhg, METH_VARARGS,
      "and_or_pdhg(v, tau, and_out, or_out, noise_out, info, max_iter, check_every, tol, "
-     "weight, step): the AND-OR decomposition by restarted PDHG."},
+     "weight, step, mixed): the AND-OR decomposition by restarted PDHG."},
     {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
      "and_or_sgd(v, tau, and_out, or_out, noise_out, objective, iterations, lr, momentum): "
      "the published SGD schedule on butterflies."},

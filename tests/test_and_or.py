@@ -17,9 +17,10 @@ def faithfulness_error(result, v):
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_random_games_reach_the_lp_optimum(n, seed):
+@pytest.mark.parametrize("precision", ["mixed", "double"])
+def test_random_games_reach_the_lp_optimum(n, seed, precision):
     v = np.random.default_rng(seed).standard_normal(1 << n)
-    result = hs.and_or(v, 0.04)
+    result = hs.and_or(v, 0.04, precision=precision)
     optimum, _, _ = lp_optimum(v, result.noise_bound)
     assert result.converged and result.gap <= 1e-4
     assert optimum * (1 - 1e-9) - 1e-12 <= result.objective <= optimum * 1.001 + 1e-12
@@ -29,11 +30,29 @@ def test_random_games_reach_the_lp_optimum(n, seed):
 
 
 @pytest.mark.parametrize("n", [5, 6, 7])
-def test_planted_games_reach_the_lp_optimum(n):
+@pytest.mark.parametrize("precision", ["mixed", "double"])
+def test_planted_games_reach_the_lp_optimum(n, precision):
     v, _ = planted_game(n, np.random.default_rng(n))
-    result = hs.and_or(v, absolute_bound=1.2e-3)
+    result = hs.and_or(v, absolute_bound=1.2e-3, precision=precision)
     optimum, _, _ = lp_optimum(v, 1.2e-3)
     assert optimum * (1 - 1e-9) <= result.objective <= optimum * 1.001
+    assert faithfulness_error(result, v) < 1e-9
+
+
+@pytest.mark.parametrize("tol", [1e-3, 1e-6, 1e-9])
+def test_mixed_precision_certifies_as_double_does(tol):
+    """Float iterates hand over to double where float's rounding would stall them: both
+    precisions reach the tolerance, their bounds bracket one optimum, and the point is
+    faithful in float64."""
+    v = np.random.default_rng(11).standard_normal((3, 1 << 7))
+    mixed = hs.and_or(v, tol=tol, precision="mixed")
+    double = hs.and_or(v, tol=tol, precision="double")
+    assert np.all(mixed.converged) and np.all(double.converged)
+    assert np.all(mixed.gap <= tol) and np.all(double.gap <= tol)
+    assert np.all(mixed.dual_bound <= double.objective * (1 + 1e-12))
+    assert np.all(double.dual_bound <= mixed.objective * (1 + 1e-12))
+    assert faithfulness_error(mixed, v) < 1e-9
+    assert np.all(np.abs(mixed.noise) <= mixed.noise_bound[:, None] * (1 + 1e-12))
 
 
 @pytest.mark.slow
@@ -150,3 +169,5 @@ class TestBadInput:
             hs.and_or(np.zeros(4), max_iter=0)
         with pytest.raises(ValueError, match="tol"):
             hs.and_or(np.zeros(4), tol=0)
+        with pytest.raises(ValueError, match="precision"):
+            hs.and_or(np.zeros(4), precision="half")

@@ -36,7 +36,7 @@ def order_stats(
 ) -> None: ...
 def and_or_pdhg(
     v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real, info: _Real,
-    max_iter: int, check_every: int, tol: float, weight: float, step: float, /,
+    max_iter: int, check_every: int, tol: float, weight: float, step: float, mixed: bool, /,
 ) -> None: ...
 def and_or_sgd(
     v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real,

@@ -28,6 +28,7 @@ from .transforms import and_values
 __all__ = ["AndOrResult", "and_or"]
 
 METHODS = ("pdhg", "sgd")
+PRECISIONS = ("mixed", "double")
 
 
 @dataclass(eq=False)
@@ -78,7 +79,8 @@ class AndOrResult:
 
 
 def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: str = "pdhg",
-           tol: float = 1e-4, max_iter: int = 200_000, fold_singletons: bool = True,
+           tol: float = 1e-4, max_iter: int = 200_000, precision: str = "mixed",
+           fold_singletons: bool = True,
            lr: float = 1e-4, iterations: int = 10_000,
            momentum: float = 0.9, show_progress=None, check_finite: bool = True) -> AndOrResult:
     """The sparsest AND-OR decomposition of a game or a batch of games (theory.md §4).
@@ -98,6 +100,12 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         ``pdhg``: stop when the certified relative gap is at most `tol`.
     max_iter : int, default 200000
         ``pdhg``: iterations at most per game (``converged`` is False if they run out).
+    precision : {"mixed", "double"}, default "mixed"
+        ``pdhg``: ``"mixed"`` runs the iterations in float32 while float's rounding is far
+        below their steps, then in float64; ``"double"`` runs them all in float64.  Either
+        way the certificate, the returned point and its faithfulness are computed in
+        float64, so `gap` is as trustworthy; mixed takes about half the time per iteration
+        from n = 10 on.
     fold_singletons : bool, default True
         Put OR interactions of ∅ and singletons into the AND ones (the same functions of
         S).  ``pdhg`` never uses them, so it returns them folded either way.
@@ -129,7 +137,9 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         max_iter = positive_int(max_iter, "max_iter")
         if not tol > 0:
             raise ValueError(f"tol must be positive, got {tol!r}")
-        parts = _pdhg(games, tau, n, tol, max_iter, show_progress)
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
+        parts = _pdhg(games, tau, n, tol, max_iter, precision == "mixed", show_progress)
     else:
         iterations = positive_int(iterations, "iterations")
         if not lr > 0 or not 0 <= momentum < 1:
@@ -167,7 +177,7 @@ def _chunks(count: int):
     return [(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def _pdhg(games, tau, n, tol, max_iter, show_progress):
+def _pdhg(games, tau, n, tol, max_iter, mixed, show_progress):
     count = games.shape[0]
     a, o, noise = np.zeros_like(games), np.zeros_like(games), np.zeros_like(games)
     info = np.zeros((count, _core.INFO_FIELDS))
@@ -180,7 +190,7 @@ def _pdhg(games, tau, n, tol, max_iter, show_progress):
         for first, last in _chunks(count):
             _core.and_or_pdhg(games[first:last], tau[first:last], a[first:last], o[first:last],
                               noise[first:last], info[first:last], max_iter, check_every, tol,
-                              weight, step)
+                              weight, step, mixed)
             bar.update(last - first)
     return (a, o, noise, info[:, 0].copy(), info[:, 2].copy(), info[:, 1].copy(),
             info[:, 3].astype(np.int64), info[:, 4].astype(bool))

@@ -222,7 +222,7 @@ static double faithfulness(const double *v, const double *a, const double *o,
     return worst;
 }
 
-static void test_and_or(int threads) {
+static void test_and_or(int threads, int mixed) {
     hs_set_num_threads(threads);
     const int n = 5, batch = 3;
     const long size = 1L << n;
@@ -230,7 +230,7 @@ static void test_and_or(int threads) {
     double *o = malloc(batch * size * sizeof(double)), *q = malloc(batch * size * sizeof(double));
     double tau[3] = {0.0, 0.05, 0.3}, info[3 * HS_INFO_FIELDS], objective[3];
     for (long i = 0; i < batch * size; ++i) v[i] = uniform();
-    hs_pdhg_options options = {200000, 1e-6, 64, 0.995, 3.0};
+    hs_pdhg_options options = {200000, 1e-6, 64, 0.995, 3.0, mixed};
     CHECK(hs_and_or_pdhg(v, tau, a, o, q, batch, n, &options, info) == HS_OK, "pdhg status");
     for (int g = 0; g < batch; ++g) {
         const double *r = info + g * HS_INFO_FIELDS;
@@ -332,8 +332,8 @@ int main(void) {
     test_indices();
     test_order_stats();
     test_log_odds();
-    test_and_or(1);
-    test_and_or(2);
+    test_and_or(1, 0);
+    test_and_or(2, 1);
     test_theory();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);

@@ -1,0 +1,205 @@
+/*
+ * The iterates of the AND-OR PDHG and its step, in one precision (see and_or_pdhg.c).
+ * Instantiated through hs_instantiate.h: REAL is the type of the arrays, FN(name) names
+ * this precision's functions.  Scalars (s, its dual, steps of both, lambda) stay double.
+ * The includer defines `shape` (the steps that depend only on n, in double) first.
+ */
+
+/* The state of one game: z = (a, o, s | y, ys), its anchor z0, the step's T(z) = z1,
+   and the steps at the current primal weight.  The residual of the anchor, K x0 - v
+   (r0, and c0 = s0 - Σ o0 for the scalar's equation), is computed in double; the steps
+   add K (x̄ - x0) to it, so that float rounds only the small difference from the anchor,
+   not v itself (whose rounding, scaled by the dual step, would be the dual's noise). */
+typedef struct {
+    REAL *a, *o, *y, *a0, *o0, *y0, *a1, *o1, *y1, *ga, *go, *kx, *tmp, *r0;
+    REAL *ta, *to, *sy, *inv_sy;
+    double s, s0, s1, ys, ys0, ys1; /* the scalar s, its equation's dual, and copies */
+    double c0;                      /* s0 - Σ o0 */
+    double ts, tys;                 /* their steps */
+    REAL *block;
+} FN(iterates);
+
+static int FN(iterates_init)(FN(iterates) *w, hs_index size) {
+    enum { ARRAYS = 18 };
+    w->block = malloc((size_t)size * ARRAYS * sizeof(REAL));
+    if (!w->block) return HS_ENOMEM;
+    REAL **slots[ARRAYS] = {&w->a,  &w->o,  &w->y,  &w->a0, &w->o0, &w->y0,
+                            &w->a1, &w->o1, &w->y1, &w->ga, &w->go, &w->kx,
+                            &w->tmp, &w->r0, &w->ta, &w->to, &w->sy, &w->inv_sy};
+    for (int i = 0; i < ARRAYS; ++i) *slots[i] = w->block + i * size;
+    return HS_OK;
+}
+
+/* T(z) = 0, to restart from. */
+static void FN(step_zero)(hs_index size, FN(iterates) *w) {
+    const size_t bytes = (size_t)size * sizeof(REAL);
+    memset(w->a1, 0, bytes);
+    memset(w->o1, 0, bytes);
+    memset(w->y1, 0, bytes);
+    w->s1 = w->ys1 = 0.0;
+}
+
+/* The step arrays at primal weight `weight` (eta: fraction of the stable step). */
+static void FN(set_steps)(const shape *s, double weight, double eta, FN(iterates) *w) {
+    for (hs_index i = 0; i < s->size; ++i) {
+        const double dual = eta * s->step_y[i] / weight;
+        w->ta[i] = (REAL)(eta * weight * s->step_a[i]);
+        w->to[i] = (REAL)(eta * weight * s->step_o[i]);
+        w->sy[i] = (REAL)dual;
+        w->inv_sy[i] = (REAL)(1.0 / dual);
+    }
+    w->ts = eta * weight * s->step_s;
+    w->tys = eta * s->step_last / weight;
+}
+
+/* Two plain selects (not nested), so that loops around it are if-converted and vectorised. */
+static inline REAL FN(clamp)(REAL z, REAL lo, REAL hi) {
+    const REAL above = z < lo ? lo : z;
+    return above > hi ? hi : above;
+}
+
+/* Halpern's anchored, reflected step toward T(z): z <- λ (2 T(z) - z) + (1 - λ) z0. */
+static inline REAL FN(halpern)(REAL lambda, REAL z, REAL tz, REAL anchor) {
+    return lambda * (2 * tz - z) + (1 - lambda) * anchor;
+}
+
+/*
+ * The primal half of a step: (a1, o1) = prox(x - T K^T y), soft thresholding written as a
+ * difference with a clamp so that it vectorises; the reflected 2 x1 - x goes into
+ * (ga, go), then x moves by Halpern's step.  T(z) is stored, and its squared distance
+ * from z returned, only when `keep` (a check comes next); `keep` is a constant after
+ * inlining, so each case is its own loop.
+ */
+HS_INLINE double FN(primal_sweep)(hs_index size, FN(iterates) *w, REAL lambda,
+                                  const int keep) {
+    REAL *HS_RESTRICT a = w->a, *HS_RESTRICT o = w->o, *HS_RESTRICT a1 = w->a1;
+    REAL *HS_RESTRICT o1 = w->o1, *HS_RESTRICT ga = w->ga, *HS_RESTRICT go = w->go;
+    const REAL *HS_RESTRICT ta = w->ta, *HS_RESTRICT to = w->to;
+    const REAL *HS_RESTRICT a0 = w->a0, *HS_RESTRICT o0 = w->o0;
+    const REAL ys = (REAL)w->ys;
+    double px = 0.0;
+    HS_SIMD(omp simd reduction(+ : px))
+    for (hs_index i = 0; i < size; ++i) {
+        const REAL ai = a[i], oi = o[i];
+        const REAL za = ai - ta[i] * ga[i], zo = oi - to[i] * (go[i] - ys);
+        const REAL an = za - FN(clamp)(za, -ta[i], ta[i]);
+        const REAL on = zo - FN(clamp)(zo, -to[i], to[i]);
+        ga[i] = 2 * an - ai - a0[i];
+        go[i] = 2 * on - oi - o0[i];
+        a[i] = FN(halpern)(lambda, ai, an, a0[i]);
+        o[i] = FN(halpern)(lambda, oi, on, o0[i]);
+        if (keep) {
+            a1[i] = an;
+            o1[i] = on;
+            px += (double)((an - ai) * (an - ai) + (on - oi) * (on - oi));
+        }
+    }
+    return px;
+}
+
+/* The dual half: y1 = y + S (K x̄ - v) - S clamp(y / S + K x̄ - v, [-tau, tau]), where
+   K x̄ - v = kx + ko + (s̄ - s0) + r0 (kx, ko: K's parts of x̄ - x0). */
+HS_INLINE double FN(dual_sweep)(hs_index size, double tau, double shift_s, FN(iterates) *w,
+                                REAL lambda, const int keep) {
+    REAL *HS_RESTRICT y = w->y, *HS_RESTRICT y1 = w->y1;
+    const REAL *HS_RESTRICT kx = w->kx, *HS_RESTRICT ko = w->tmp, *HS_RESTRICT y0 = w->y0;
+    const REAL *HS_RESTRICT r0 = w->r0;
+    const REAL *HS_RESTRICT sy = w->sy, *HS_RESTRICT inv = w->inv_sy;
+    const REAL shift = (REAL)shift_s, width = (REAL)tau;
+    double py = 0.0;
+    HS_SIMD(omp simd reduction(+ : py))
+    for (hs_index i = 0; i < size; ++i) {
+        const REAL yi = y[i];
+        const REAL z = yi * inv[i] + ((kx[i] + ko[i] + shift) + r0[i]);
+        const REAL yn = sy[i] * (z - FN(clamp)(z, -width, width));
+        y[i] = FN(halpern)(lambda, yi, yn, y0[i]);
+        if (keep) {
+            y1[i] = yn;
+            py += (double)((yn - yi) * (yn - yi));
+        }
+    }
+    return py;
+}
+
+/*
+ * One PDHG step T and the Halpern step after it, in two sweeps: T(z) = (a1, o1, y1)
+ * from z = (a, o, y), then z moves toward it with weight lambda.  With `keep`, T(z)
+ * is stored and *dx, *dy get the squared primal and dual distances from z to T(z).
+ * The OR atoms of order < 2 have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s,
+ * Σ y + y_s) and K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the
+ * superset sums.
+ */
+HS_VECTOR_CLONES static void FN(pdhg_step)(const shape *s, double tau, double lambda,
+                                           int keep, FN(iterates) *w, int par, double *dx,
+                                           double *dy) {
+    const hs_index size = s->size;
+    FN(hs_butterfly)(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
+    FN(hs_butterfly)(w->y, w->go, s->n, &REVERSED_SUMS, par);
+    w->s1 = w->s - w->ts * ((double)w->ga[0] + w->ys);
+    const REAL l = (REAL)lambda;
+    const double px = keep ? FN(primal_sweep)(size, w, l, 1) : FN(primal_sweep)(size, w, l, 0);
+    FN(hs_butterfly)(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
+    FN(hs_butterfly)(w->go, w->tmp, s->n, &REVERSED_SUMS, par);
+    const double shift_s = 2.0 * w->s1 - w->s - w->s0; /* s̄ - s0 */
+    w->ys1 = w->ys + w->tys * (shift_s + (double)w->tmp[0] + w->c0);
+    const double py = keep ? FN(dual_sweep)(size, tau, shift_s, w, l, 1)
+                           : FN(dual_sweep)(size, tau, shift_s, w, l, 0);
+    *dx = px + (w->s1 - w->s) * (w->s1 - w->s);
+    *dy = py + (w->ys1 - w->ys) * (w->ys1 - w->ys);
+    w->s = lambda * (2.0 * w->s1 - w->s) + (1.0 - lambda) * w->s0;
+    w->ys = lambda * (2.0 * w->ys1 - w->ys) + (1.0 - lambda) * w->ys0;
+}
+
+/* Squared primal and dual distances of T(z) from the anchor z0 (the moves since the
+   last restart). */
+static void FN(moves_from_anchor)(hs_index size, const FN(iterates) *w, double *dx,
+                                  double *dy) {
+    double px = (w->s1 - w->s0) * (w->s1 - w->s0), py = (w->ys1 - w->ys0) * (w->ys1 - w->ys0);
+    HS_SIMD(omp simd reduction(+ : px, py))
+    for (hs_index i = 0; i < size; ++i) {
+        const double da = (double)w->a1[i] - (double)w->a0[i];
+        const double dob = (double)w->o1[i] - (double)w->o0[i];
+        const double dyi = (double)w->y1[i] - (double)w->y0[i];
+        px += da * da + dob * dob;
+        py += dyi * dyi;
+    }
+    *dx = px;
+    *dy = py;
+}
+
+/* z and its anchor restart at T(z). */
+static void FN(restart_at_step)(hs_index size, FN(iterates) *w) {
+    const size_t bytes = (size_t)size * sizeof(REAL);
+    memcpy(w->a, w->a1, bytes);
+    memcpy(w->a0, w->a1, bytes);
+    memcpy(w->o, w->o1, bytes);
+    memcpy(w->o0, w->o1, bytes);
+    memcpy(w->y, w->y1, bytes);
+    memcpy(w->y0, w->y1, bytes);
+    w->s = w->s0 = w->s1;
+    w->ys = w->ys0 = w->ys1;
+}
+
+/* The anchor's residual r0 = K x0 - v and c0 = s0 - Σ o0, in double (c: scratch). */
+static void FN(anchor_residual)(const shape *s, const double *v, FN(iterates) *w,
+                                certificate *c, int par) {
+    double total = 0.0;
+    for (hs_index i = 0; i < s->size; ++i) {
+        c->a1[i] = (double)w->a0[i];
+        c->o1[i] = (double)w->o0[i];
+        total += c->o1[i];
+    }
+    apply_k(s, c->a1, c->o1, c->kx, c->tmp, par); /* Z a0 + (Σ o0) 1 - R Z o0 */
+    w->c0 = w->s0 - total;
+    for (hs_index i = 0; i < s->size; ++i) w->r0[i] = (REAL)(c->kx[i] + w->c0 - v[i]);
+}
+
+/* T(z) in double, for the certificate. */
+static inline void FN(step_in_double)(hs_index size, const FN(iterates) *w, double *a1, double *o1,
+                               double *y1) {
+    for (hs_index i = 0; i < size; ++i) {
+        a1[i] = (double)w->a1[i];
+        o1[i] = (double)w->o1[i];
+        y1[i] = (double)w->y1[i];
+    }
+}
