@@ -46,10 +46,11 @@ static const int PARALLEL_MIN_PLAYERS = 20;
    epsilons on trained games at n = 10-12; on 100 of them at n = 10, 4 epsilons ran
    54-94% of the iterations in float at tol 1e-4-1e-3, 8 ran 39-79% for no fewer
    iterations), once the gap is below NARROW_GAP (float iterates certify 1e-6 on some
-   games, 5e-5 on others), or after a stall (see float_limited). */
+   games, 5e-5 on others), or after a stall (see float_limited; the patience is long
+   because early plateaus of a few thousand iterations are the method's own). */
 static const double NARROW_RESIDUAL = 4.0 * FLT_EPSILON;
 static const double NARROW_GAP = 1e-5;
-static const int NARROW_PATIENCE = 1024;
+static const int NARROW_PATIENCE = 16384;
 
 /*
  * Steps that depend only on n: Pock-Chambolle's inverse absolute sums, weighted.  With
