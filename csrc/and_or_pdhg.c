@@ -41,15 +41,20 @@ static const double WEIGHT_SMOOTHING = 0.5;
    the step's sweeps (on one core) would fetch what the other cores' caches hold every
    step, and that costs more than the threads gain (1.7x slower at n = 16, even at 18). */
 static const int PARALLEL_MIN_PLAYERS = 20;
-/* Mixed precision: the float iterates hand over to double once the fixed-point residual
-   falls below NARROW_RESIDUAL times the iterate's norm (float runs level off at 4-8
-   epsilons on trained games at n = 10-12; on 100 of them at n = 10, 4 epsilons ran
-   54-94% of the iterations in float at tol 1e-4-1e-3, 8 ran 39-79% for no fewer
-   iterations), once the gap is below NARROW_GAP (float iterates certify 1e-6 on some
-   games, 5e-5 on others), or after a stall (see float_limited; the patience is long
-   because early plateaus of a few thousand iterations are the method's own). */
+/*
+ * Mixed precision: the float iterates hand over to double (see float_limited) once
+ *  - the fixed-point residual is below NARROW_RESIDUAL times |z|: float runs level off at
+ *    4-8 epsilons on trained games at n = 10-12, and on 100 of them at n = 10 a limit of
+ *    4 ran more of the iterations in float than 8 did, for no more iterations in all;
+ *  - the gap is below NARROW_GAP (float iterates certify 1e-6 on some games, 5e-5 on
+ *    others) or within NARROW_TOL_FACTOR of the tolerance (at tol 1e-4 a few of those
+ *    100 games stalled in float near 4e-4);
+ *  - the gap has stalled; the patience is long because early plateaus of a few thousand
+ *    iterations are the method's own.
+ */
 static const double NARROW_RESIDUAL = 4.0 * FLT_EPSILON;
 static const double NARROW_GAP = 1e-5;
+static const double NARROW_TOL_FACTOR = 3.0;
 static const int NARROW_PATIENCE = 16384;
 
 /*
@@ -251,14 +256,18 @@ static void restart_at_step(const shape *s, const double *v, double weight, doub
 }
 
 /*
- * Whether float's rounding now limits the iterates (T(z) in double in c, its scalars in
- * w): the fixed-point residual is down to a few float epsilons of |T(z)|, the gap is
- * below what float iterates certify reliably, or the gap has not improved for twice the
- * iterations it took to reach its best (then rounding, not the method, is stalling it).
+ * Whether float's rounding may now limit the iterates (T(z) in double in c, its scalars
+ * in w): the fixed-point residual is down to a few float epsilons of |T(z)|, the gap is
+ * near the tolerance or below what float iterates certify reliably, or the gap has not
+ * improved for twice the iterations it took to reach its best (then rounding, not the
+ * method, is stalling it).
  */
 static int float_limited(const shape *s, const iterates_f32 *w, const certificate *c,
-                         double gap, int iter, int best_iter, double residual, double weight) {
-    if (gap <= NARROW_GAP || iter - best_iter >= 2 * best_iter + NARROW_PATIENCE) return 1;
+                         double gap, double tol, int iter, int best_iter, double residual,
+                         double weight) {
+    if (gap <= NARROW_GAP || gap <= NARROW_TOL_FACTOR * tol ||
+        iter - best_iter >= 2 * best_iter + NARROW_PATIENCE)
+        return 1;
     double px = w->s1 * w->s1, py = w->ys1 * w->ys1;
     for (hs_index i = 0; i < s->size; ++i) {
         px += c->a1[i] * c->a1[i] + c->o1[i] * c->o1[i];
@@ -315,8 +324,8 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
             best_gap = gap;
             best_iter = iter;
         }
-        const int widen = narrow && float_limited(s, &w->narrow, c, gap, iter, best_iter,
-                                                  residual, weight);
+        const int widen = narrow && float_limited(s, &w->narrow, c, gap, opt->tol, iter,
+                                                  best_iter, residual, weight);
         const int restart = widen ||
                             residual <= RESTART_FACTOR[RESTART_SUFFICIENT] * restart_residual ||
                             (residual <= RESTART_FACTOR[RESTART_NECESSARY] * restart_residual &&
