@@ -64,43 +64,37 @@ static inline REAL FN(halpern)(REAL lambda, REAL z, REAL tz, REAL anchor) {
 }
 
 /*
- * The primal half of a step: (a1, o1) = prox(x - T K^T y), soft thresholding written as a
- * difference with a clamp so that it vectorises; the reflected 2 x1 - x goes into
- * (ga, go), then x moves by Halpern's step.  T(z) is stored, and its squared distance
- * from z returned, only when `keep` (a check comes next); `keep` is a constant after
- * inlining, so each case is its own loop.
+ * One part of the primal half of a step (the AND atoms with shift 0, the OR atoms with
+ * shift ys): x1 = prox(x - t (g - shift)), soft thresholding written as a difference with
+ * a clamp so that it vectorises; the reflected 2 x1 - x - x0 goes into g, then x moves
+ * by Halpern's step.  T(z) is stored, and its squared distance from z returned, only
+ * when `keep` (a check comes next); `keep` is a constant after inlining, so each case is
+ * its own loop.
  */
-HS_INLINE double FN(primal_sweep)(hs_index size, FN(iterates) *w, REAL lambda,
-                                  const int keep) {
-    REAL *HS_RESTRICT a = w->a, *HS_RESTRICT o = w->o, *HS_RESTRICT a1 = w->a1;
-    REAL *HS_RESTRICT o1 = w->o1, *HS_RESTRICT ga = w->ga, *HS_RESTRICT go = w->go;
-    const REAL *HS_RESTRICT ta = w->ta, *HS_RESTRICT to = w->to;
-    const REAL *HS_RESTRICT a0 = w->a0, *HS_RESTRICT o0 = w->o0;
-    const REAL ys = (REAL)w->ys;
+HS_INLINE double FN(primal_part)(hs_index size, REAL *HS_RESTRICT x,
+                                 const REAL *HS_RESTRICT x0, REAL *HS_RESTRICT x1,
+                                 REAL *HS_RESTRICT g, const REAL *HS_RESTRICT t, REAL shift,
+                                 REAL lambda, const int keep) {
     double px = 0.0;
     HS_SIMD(omp simd reduction(+ : px))
     for (hs_index i = 0; i < size; ++i) {
-        const REAL ai = a[i], oi = o[i];
-        const REAL za = ai - ta[i] * ga[i], zo = oi - to[i] * (go[i] - ys);
-        const REAL an = za - FN(clamp)(za, -ta[i], ta[i]);
-        const REAL on = zo - FN(clamp)(zo, -to[i], to[i]);
-        ga[i] = 2 * an - ai - a0[i];
-        go[i] = 2 * on - oi - o0[i];
-        a[i] = FN(halpern)(lambda, ai, an, a0[i]);
-        o[i] = FN(halpern)(lambda, oi, on, o0[i]);
+        const REAL xi = x[i];
+        const REAL z = xi - t[i] * (g[i] - shift);
+        const REAL xn = z - FN(clamp)(z, -t[i], t[i]);
+        g[i] = 2 * xn - xi - x0[i];
+        x[i] = FN(halpern)(lambda, xi, xn, x0[i]);
         if (keep) {
-            a1[i] = an;
-            o1[i] = on;
-            px += (double)((an - ai) * (an - ai) + (on - oi) * (on - oi));
+            x1[i] = xn;
+            px += (double)((xn - xi) * (xn - xi));
         }
     }
     return px;
 }
 
-/* The dual half: y1 = y + S (K x̄ - v) - S clamp(y / S + K x̄ - v, [-tau, tau]), where
-   K x̄ - v = kx + ko + (s̄ - s0) + r0 (kx, ko: K's parts of x̄ - x0). */
-HS_INLINE double FN(dual_sweep)(hs_index size, double tau, double shift_s, FN(iterates) *w,
-                                REAL lambda, const int keep) {
+/* The dual half over [begin, end): y1 = y + S (K x̄ - v) - S clamp(y / S + K x̄ - v,
+   [-tau, tau]), where K x̄ - v = kx + ko + (s̄ - s0) + r0 (kx, ko: K's parts of x̄ - x0). */
+HS_INLINE double FN(dual_part)(hs_index begin, hs_index end, double tau, double shift_s,
+                               FN(iterates) *w, REAL lambda, const int keep) {
     REAL *HS_RESTRICT y = w->y, *HS_RESTRICT y1 = w->y1;
     const REAL *HS_RESTRICT kx = w->kx, *HS_RESTRICT ko = w->tmp, *HS_RESTRICT y0 = w->y0;
     const REAL *HS_RESTRICT r0 = w->r0;
@@ -108,7 +102,7 @@ HS_INLINE double FN(dual_sweep)(hs_index size, double tau, double shift_s, FN(it
     const REAL shift = (REAL)shift_s, width = (REAL)tau;
     double py = 0.0;
     HS_SIMD(omp simd reduction(+ : py))
-    for (hs_index i = 0; i < size; ++i) {
+    for (hs_index i = begin; i < end; ++i) {
         const REAL yi = y[i];
         const REAL z = yi * inv[i] + ((kx[i] + ko[i] + shift) + r0[i]);
         const REAL yn = sy[i] * (z - FN(clamp)(z, -width, width));
@@ -122,30 +116,79 @@ HS_INLINE double FN(dual_sweep)(hs_index size, double tau, double shift_s, FN(it
 }
 
 /*
- * One PDHG step T and the Halpern step after it, in two sweeps: T(z) = (a1, o1, y1)
- * from z = (a, o, y), then z moves toward it with weight lambda.  With `keep`, T(z)
- * is stored and *dx, *dy get the squared primal and dual distances from z to T(z).
- * The OR atoms of order < 2 have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s,
- * Σ y + y_s) and K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the
- * superset sums.
+ * The primal work of one role: role 0 the AND atoms (Z^T y, their prox, Z of their
+ * reflection into kx), role 1 the OR atoms (-(R Z)^T y, their prox, -(R Z) of their
+ * reflection into tmp).  Role 0 also leaves Σ y, entry 0 of Z^T y, in *sum_y.
  */
-HS_VECTOR_CLONES static void FN(pdhg_step)(const shape *s, double tau, double lambda,
-                                           int keep, FN(iterates) *w, int par, double *dx,
-                                           double *dy) {
+HS_VECTOR_CLONES static double FN(primal_role)(const shape *s, FN(iterates) *w, int role,
+                                               REAL lambda, int keep, int par,
+                                               double *sum_y) {
     const hs_index size = s->size;
-    FN(hs_butterfly)(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
+    if (role == 0) {
+        FN(hs_butterfly)(w->y, w->ga, s->n, &SUPERSET_SUMS, par);
+        *sum_y = (double)w->ga[0];
+        const double px =
+            keep ? FN(primal_part)(size, w->a, w->a0, w->a1, w->ga, w->ta, 0, lambda, 1)
+                 : FN(primal_part)(size, w->a, w->a0, w->a1, w->ga, w->ta, 0, lambda, 0);
+        FN(hs_butterfly)(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
+        return px;
+    }
     FN(hs_butterfly)(w->y, w->go, s->n, &REVERSED_SUMS, par);
-    w->s1 = w->s - w->ts * ((double)w->ga[0] + w->ys);
-    const REAL l = (REAL)lambda;
-    const double px = keep ? FN(primal_sweep)(size, w, l, 1) : FN(primal_sweep)(size, w, l, 0);
-    FN(hs_butterfly)(w->ga, w->kx, s->n, &SUBSET_SUMS, par);
+    const REAL ys = (REAL)w->ys;
+    const double px =
+        keep ? FN(primal_part)(size, w->o, w->o0, w->o1, w->go, w->to, ys, lambda, 1)
+             : FN(primal_part)(size, w->o, w->o0, w->o1, w->go, w->to, ys, lambda, 0);
     FN(hs_butterfly)(w->go, w->tmp, s->n, &REVERSED_SUMS, par);
-    const double shift_s = 2.0 * w->s1 - w->s - w->s0; /* s̄ - s0 */
+    return px;
+}
+
+/* The dual sweep over one half of the rows (part 0 or 1). */
+HS_VECTOR_CLONES static double FN(dual_role)(const shape *s, FN(iterates) *w, int part,
+                                             double tau, double shift_s, REAL lambda,
+                                             int keep) {
+    const hs_index half = s->size / 2, begin = part ? half : 0, end = part ? s->size : half;
+    return keep ? FN(dual_part)(begin, end, tau, shift_s, w, lambda, 1)
+                : FN(dual_part)(begin, end, tau, shift_s, w, lambda, 0);
+}
+
+/*
+ * One PDHG step T and the Halpern step after it: T(z) = (a1, o1, y1) from z = (a, o, y),
+ * then z moves toward it with weight lambda.  With `keep`, T(z) is stored and *dx, *dy
+ * get the squared primal and dual distances from z to T(z).  The OR atoms of order < 2
+ * have step 0 and stay 0.  K^T y = (Z^T y, -(R Z)^T y - y_s, Σ y + y_s) and
+ * K x = Z a - R Z o + s with s - Σ o; Σ y and -Σ o are entry 0 of the superset sums.
+ *
+ * The AND and OR halves of the primal step are independent, and so are the two halves of
+ * the dual sweep: with `split`, two threads take one each (a lone game's step on two
+ * cores).  Either way the same operations run in the same order, so the iterates do not
+ * depend on the number of threads.
+ */
+static void FN(pdhg_step)(const shape *s, double tau, double lambda, int keep,
+                          FN(iterates) *w, int par, int split, double *dx, double *dy) {
+    const REAL l = (REAL)lambda;
+    double moved_x[2] = {0.0, 0.0}, moved_y[2] = {0.0, 0.0}, sum_y = 0.0;
+    HS_OMP(omp parallel num_threads(2) if (split))
+    {
+        int me = 0, team = 1;
+#ifdef _OPENMP
+        me = omp_get_thread_num();
+        team = omp_get_num_threads();
+#else
+        (void)split;
+#endif
+        for (int role = me; role < 2; role += team)
+            moved_x[role] = FN(primal_role)(s, w, role, l, keep, par, &sum_y);
+        HS_OMP(omp barrier)
+        const double s1 = w->s - w->ts * (sum_y + w->ys);
+        const double shift_s = 2.0 * s1 - w->s - w->s0; /* s̄ - s0 */
+        for (int part = me; part < 2; part += team)
+            moved_y[part] = FN(dual_role)(s, w, part, tau, shift_s, l, keep);
+    }
+    w->s1 = w->s - w->ts * (sum_y + w->ys);
+    const double shift_s = 2.0 * w->s1 - w->s - w->s0;
     w->ys1 = w->ys + w->tys * (shift_s + (double)w->tmp[0] + w->c0);
-    const double py = keep ? FN(dual_sweep)(size, tau, shift_s, w, l, 1)
-                           : FN(dual_sweep)(size, tau, shift_s, w, l, 0);
-    *dx = px + (w->s1 - w->s) * (w->s1 - w->s);
-    *dy = py + (w->ys1 - w->ys) * (w->ys1 - w->ys);
+    *dx = moved_x[0] + moved_x[1] + (w->s1 - w->s) * (w->s1 - w->s);
+    *dy = moved_y[0] + moved_y[1] + (w->ys1 - w->ys) * (w->ys1 - w->ys);
     w->s = lambda * (2.0 * w->s1 - w->s) + (1.0 - lambda) * w->s0;
     w->ys = lambda * (2.0 * w->ys1 - w->ys) + (1.0 - lambda) * w->ys0;
 }

@@ -76,6 +76,24 @@ def test_planted_concepts_are_recovered(n):
     assert salient_and == planted["and"] and salient_or == planted["or"]
 
 
+@pytest.mark.parametrize("precision", ["mixed", "double"])
+def test_a_lone_game_is_the_same_on_one_or_two_threads(precision):
+    """From n = 12 a lone game's step runs its AND and OR halves on two threads."""
+    v, _ = planted_game(12, np.random.default_rng(12))
+    before = hs.get_num_threads()
+    try:
+        results = []
+        for threads in (1, 2):
+            hs.set_num_threads(threads)
+            results.append(hs.and_or(v, absolute_bound=1.2e-3, tol=1e-2, precision=precision))
+    finally:
+        hs.set_num_threads(before)
+    one, two = results
+    assert one.iterations == two.iterations and one.objective == two.objective
+    np.testing.assert_array_equal(one.and_interactions, two.and_interactions)
+    np.testing.assert_array_equal(one.or_interactions, two.or_interactions)
+
+
 def test_singletons_and_empty_set_are_and():
     v = np.random.default_rng(3).standard_normal(32)
     result = hs.and_or(v)

@@ -254,6 +254,33 @@ static void test_and_or(int threads, int mixed) {
     free(v); free(a); free(o); free(q);
 }
 
+/* A lone game's step on two threads (its AND and OR halves apart) runs the same
+   operations as on one: the iterates agree bit for bit, in both precisions. */
+static void test_and_or_lone_game_threads(void) {
+    const int n = 12;
+    const long size = 1L << n;
+    double *v = malloc(size * sizeof(double)), *out[2][3], info[2][HS_INFO_FIELDS];
+    double tau = 0.02;
+    for (long i = 0; i < size; ++i) v[i] = uniform();
+    for (int mixed = 0; mixed < 2; ++mixed) {
+        for (int t = 0; t < 2; ++t) {
+            for (int k = 0; k < 3; ++k) out[t][k] = malloc(size * sizeof(double));
+            hs_set_num_threads(t + 1);
+            hs_pdhg_options options = {300, 1e-9, 64, 0.995, 3.0, mixed};
+            CHECK(hs_and_or_pdhg(v, &tau, out[t][0], out[t][1], out[t][2], 1, n, &options,
+                                 info[t]) == HS_OK, "lone game status, %d threads", t + 1);
+        }
+        for (int k = 0; k < 3; ++k)
+            CHECK(memcmp(out[0][k], out[1][k], size * sizeof(double)) == 0,
+                  "lone game, 1 and 2 threads differ (mixed %d, array %d)", mixed, k);
+        CHECK(memcmp(info[0], info[1], sizeof(info[0])) == 0, "lone game info (mixed %d)",
+              mixed);
+        for (int t = 0; t < 2; ++t)
+            for (int k = 0; k < 3; ++k) free(out[t][k]);
+    }
+    free(v);
+}
+
 /* w(σ²) against Gaussian elimination on (JᵀJ + 2^n diag(c)) w = JᵀJ w*, n = 4. */
 static void test_theory(void) {
     enum { n = 4, N = 16 };
@@ -334,6 +361,7 @@ int main(void) {
     test_log_odds();
     test_and_or(1, 0);
     test_and_or(2, 1);
+    test_and_or_lone_game_threads();
     test_theory();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
