@@ -65,10 +65,23 @@ int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *o
     const hs_index size = (hs_index)1 << n;
     const int threads = hs_get_num_threads();
     const int per_game = batch >= threads;
+    const size_t bytes = (size_t)size * 8 * sizeof(double);
     int status = HS_OK;
-    HS_OMP(omp parallel num_threads(threads) if (per_game && batch > 1))
+    if (!per_game || batch <= 1) {
+        /* Outside any parallel region, so that the butterflies' teams are not nested in
+           an inactive one (they would start their threads anew each time). */
+        double *buf = malloc(bytes);
+        if (!buf) return HS_ENOMEM;
+        for (hs_index g = 0; g < batch; ++g)
+            sgd_game(n, v + g * size, tau[g], and_out + g * size, or_out + g * size,
+                     noise_out + g * size, objective + g, iterations, lr, momentum, buf,
+                     !per_game);
+        free(buf);
+        return HS_OK;
+    }
+    HS_OMP(omp parallel num_threads(threads))
     {
-        double *buf = malloc((size_t)size * 8 * sizeof(double));
+        double *buf = malloc(bytes);
         if (!buf) {
             HS_OMP(omp atomic write)
             status = HS_ENOMEM;
@@ -77,8 +90,7 @@ int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *o
         for (hs_index g = 0; g < batch; ++g) {
             if (!buf) continue;
             sgd_game(n, v + g * size, tau[g], and_out + g * size, or_out + g * size,
-                     noise_out + g * size, objective + g, iterations, lr, momentum, buf,
-                     !per_game);
+                     noise_out + g * size, objective + g, iterations, lr, momentum, buf, 0);
         }
         free(buf);
     }

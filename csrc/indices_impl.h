@@ -75,20 +75,29 @@ int FN(hs_superset_index)(const REAL *m, REAL *out, hs_index batch, int n, int i
     const int per_game = batch >= threads;
     int failed = 0;
 
-    HS_OMP(omp parallel num_threads(threads)
-           if (per_game && batch > 1 && batch * size >= HS_PARALLEL_MIN_WORK))
-    {
-        REAL *work = nodes > 1 ? (REAL *)malloc((size_t)size * sizeof(REAL)) : NULL;
-        if (nodes > 1 && !work) {
-            HS_OMP(omp atomic write)
-            failed = 1;
+    if (per_game && batch > 1 && batch * size >= HS_PARALLEL_MIN_WORK) {
+        HS_OMP(omp parallel num_threads(threads))
+        {
+            REAL *work = nodes > 1 ? (REAL *)malloc((size_t)size * sizeof(REAL)) : NULL;
+            if (nodes > 1 && !work) {
+                HS_OMP(omp atomic write)
+                failed = 1;
+            }
+            HS_OMP(omp for schedule(static))
+            for (hs_index g = 0; g < batch; ++g) {
+                if (nodes > 1 && !work) continue;
+                FN(superset_index_game)(m + g * size, out + g * size, work, n, nodes, t, w, 0);
+            }
+            free(work);
         }
-        HS_OMP(omp for schedule(static))
-        for (hs_index g = 0; g < batch; ++g) {
-            if (nodes > 1 && !work) continue;
+    } else {
+        /* Not inside an inactive parallel region: the butterflies' teams would be nested
+           in it and start their threads anew each time. */
+        REAL *work = nodes > 1 ? (REAL *)malloc((size_t)size * sizeof(REAL)) : NULL;
+        failed = nodes > 1 && !work;
+        for (hs_index g = 0; g < batch && !failed; ++g)
             FN(superset_index_game)(m + g * size, out + g * size, work, n, nodes, t, w,
                                     !per_game);
-        }
         free(work);
     }
     return failed ? HS_ENOMEM : HS_OK;

@@ -48,6 +48,21 @@ static hs_butterfly_spec kronecker(double m[2][2], int copy) {
     return spec;
 }
 
+/* One game's predictions for every σ² (coeff: scratch of 2^n). */
+static void predict_game(const double *w_star, double *out, double *coeff,
+                         const double *weight, const double *sigma2, hs_index count, int n,
+                         const hs_butterfly_spec *into, const hs_butterfly_spec *back,
+                         int par) {
+    const hs_index size = (hs_index)1 << n;
+    hs_butterfly_f64(w_star, coeff, n, into, par);
+    for (hs_index j = 0; j < count; ++j) {
+        double *target = out + j * size;
+        for (hs_index s = 0; s < size; ++s)
+            target[s] = coeff[s] / (1.0 + sigma2[j] * weight[s]);
+        hs_butterfly_f64(target, target, n, back, par);
+    }
+}
+
 int hs_theory_predict(const double *w_star, const double *sigma2, double *out,
                       hs_index batch, hs_index count, int n) {
     if (n < 0 || n > HS_MAX_PLAYERS || batch < 0 || count < 0) return HS_EINVAL;
@@ -67,25 +82,30 @@ int hs_theory_predict(const double *w_star, const double *sigma2, double *out,
     const int threads = hs_get_num_threads();
     const int per_game = batch >= threads;
     int failed = 0;
-    HS_OMP(omp parallel num_threads(threads) if (per_game && batch > 1))
-    {
+    if (!per_game || batch <= 1) {
+        /* Outside any parallel region, so that the butterflies' teams are not nested in
+           an inactive one (they would start their threads anew each time). */
         double *coeff = malloc((size_t)size * sizeof(double));
-        if (!coeff) {
-            HS_OMP(omp atomic write)
-            failed = 1;
-        }
-        HS_OMP(omp for schedule(static))
-        for (hs_index g = 0; g < batch; ++g) {
-            if (!coeff) continue;
-            hs_butterfly_f64(w_star + g * size, coeff, n, &into, !per_game);
-            for (hs_index j = 0; j < count; ++j) {
-                double *target = out + (g * count + j) * size;
-                for (hs_index s = 0; s < size; ++s)
-                    target[s] = coeff[s] / (1.0 + sigma2[j] * weight[s]);
-                hs_butterfly_f64(target, target, n, &back, !per_game);
-            }
-        }
+        failed = !coeff;
+        for (hs_index g = 0; g < batch && !failed; ++g)
+            predict_game(w_star + g * size, out + g * count * size, coeff, weight, sigma2,
+                         count, n, &into, &back, !per_game);
         free(coeff);
+    } else {
+        HS_OMP(omp parallel num_threads(threads))
+        {
+            double *coeff = malloc((size_t)size * sizeof(double));
+            if (!coeff) {
+                HS_OMP(omp atomic write)
+                failed = 1;
+            }
+            HS_OMP(omp for schedule(static))
+            for (hs_index g = 0; g < batch; ++g)
+                if (coeff)
+                    predict_game(w_star + g * size, out + g * count * size, coeff, weight,
+                                 sigma2, count, n, &into, &back, 0);
+            free(coeff);
+        }
     }
     free(weight);
     return failed ? HS_ENOMEM : HS_OK;
