@@ -151,6 +151,22 @@ HS_VECTOR_CLONES static double FN(dual_role)(const shape *s, FN(iterates) *w, in
                 : FN(dual_part)(begin, end, tau, shift_s, w, lambda, 0);
 }
 
+/* Thread `me` of `team` (1 or 2) does its share of a step's halves: the primal roles,
+   then, after a barrier, the dual parts. */
+static void FN(step_halves)(const shape *s, double tau, REAL lambda, int keep,
+                            FN(iterates) *w, int par, int me, int team, double *moved_x,
+                            double *moved_y, double *sum_y) {
+    for (int role = me; role < 2; role += team)
+        moved_x[role] = FN(primal_role)(s, w, role, lambda, keep, par, sum_y);
+    if (team > 1) { /* never the barrier of an enclosing team (one game per thread) */
+        HS_OMP(omp barrier)
+    }
+    const double s1 = w->s - w->ts * (*sum_y + w->ys);
+    const double shift_s = 2.0 * s1 - w->s - w->s0; /* s̄ - s0 */
+    for (int part = me; part < 2; part += team)
+        moved_y[part] = FN(dual_role)(s, w, part, tau, shift_s, lambda, keep);
+}
+
 /*
  * One PDHG step T and the Halpern step after it: T(z) = (a1, o1, y1) from z = (a, o, y),
  * then z moves toward it with weight lambda.  With `keep`, T(z) is stored and *dx, *dy
@@ -167,22 +183,18 @@ static void FN(pdhg_step)(const shape *s, double tau, double lambda, int keep,
                           FN(iterates) *w, int par, int split, double *dx, double *dy) {
     const REAL l = (REAL)lambda;
     double moved_x[2] = {0.0, 0.0}, moved_y[2] = {0.0, 0.0}, sum_y = 0.0;
-    HS_OMP(omp parallel num_threads(2) if (split))
-    {
-        int me = 0, team = 1;
+    if (split) {
+        HS_OMP(omp parallel num_threads(2))
+        {
+            int me = 0, team = 1;
 #ifdef _OPENMP
-        me = omp_get_thread_num();
-        team = omp_get_num_threads();
-#else
-        (void)split;
+            me = omp_get_thread_num();
+            team = omp_get_num_threads();
 #endif
-        for (int role = me; role < 2; role += team)
-            moved_x[role] = FN(primal_role)(s, w, role, l, keep, par, &sum_y);
-        HS_OMP(omp barrier)
-        const double s1 = w->s - w->ts * (sum_y + w->ys);
-        const double shift_s = 2.0 * s1 - w->s - w->s0; /* s̄ - s0 */
-        for (int part = me; part < 2; part += team)
-            moved_y[part] = FN(dual_role)(s, w, part, tau, shift_s, l, keep);
+            FN(step_halves)(s, tau, l, keep, w, par, me, team, moved_x, moved_y, &sum_y);
+        }
+    } else {
+        FN(step_halves)(s, tau, l, keep, w, par, 0, 1, moved_x, moved_y, &sum_y);
     }
     w->s1 = w->s - w->ts * (sum_y + w->ys);
     const double shift_s = 2.0 * w->s1 - w->s - w->s0;

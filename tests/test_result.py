@@ -140,6 +140,7 @@ def test_explain_and_or_result(tmp_path):
     np.testing.assert_allclose(rebuilt, res.values + res.extra["noise"], atol=1e-10)
     info = res.settings["and_or"]
     assert info["noise_bound"] == 0.02 and all(info["converged"]) and max(info["gap"]) <= 1e-4
+    assert info["precision"] == "mixed"
     assert res.top(3, kind="or").masks.shape == (2, 3)
     np.testing.assert_allclose(res.shapley_values(), ref.shapley_values(res.values + res.extra["noise"]),
                                atol=1e-10)

@@ -29,6 +29,8 @@ def interactions_of_values(values, names, settings: dict, method: str = "and",
         "solver": split.method,
         "noise_bound": solver_options.get("noise_bound", 0.04),
         "absolute_bound": solver_options.get("absolute_bound"),
+        "precision": (solver_options.get("precision", "mixed") if split.method == "pdhg"
+                      else None),
         "objective": np.atleast_1d(split.objective).tolist(),
         "gap": np.atleast_1d(split.gap).tolist(),
         "iterations": np.atleast_1d(split.iterations).tolist(),
