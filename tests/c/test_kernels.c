@@ -266,7 +266,7 @@ static void test_and_or_lone_game_threads(void) {
         for (int t = 0; t < 2; ++t) {
             for (int k = 0; k < 3; ++k) out[t][k] = malloc(size * sizeof(double));
             hs_set_num_threads(t + 1);
-            hs_pdhg_options options = {300, 1e-9, 64, 0.995, 3.0, mixed};
+            hs_pdhg_options options = {24, 1e-9, 8, 0.995, 3.0, mixed};
             CHECK(hs_and_or_pdhg(v, &tau, out[t][0], out[t][1], out[t][2], 1, n, &options,
                                  info[t]) == HS_OK, "lone game status, %d threads", t + 1);
         }
