@@ -152,7 +152,7 @@ HS_VECTOR_CLONES static double FN(dual_role)(const shape *s, FN(iterates) *w, in
 }
 
 /* Thread `me` of `team` (1 or 2) does its share of a step's halves: the primal roles,
-   then, after a barrier, the dual parts. */
+   then, after a barrier, the dual parts; thread 0 leaves the scalar's T(z) in w->s1. */
 static void FN(step_halves)(const shape *s, double tau, REAL lambda, int keep,
                             FN(iterates) *w, int par, int me, int team, double *moved_x,
                             double *moved_y, double *sum_y) {
@@ -163,6 +163,7 @@ static void FN(step_halves)(const shape *s, double tau, REAL lambda, int keep,
     }
     const double s1 = w->s - w->ts * (*sum_y + w->ys);
     const double shift_s = 2.0 * s1 - w->s - w->s0; /* s̄ - s0 */
+    if (me == 0) w->s1 = s1; /* read by no thread before the region ends */
     for (int part = me; part < 2; part += team)
         moved_y[part] = FN(dual_role)(s, w, part, tau, shift_s, lambda, keep);
 }
@@ -196,7 +197,6 @@ static void FN(pdhg_step)(const shape *s, double tau, double lambda, int keep,
     } else {
         FN(step_halves)(s, tau, l, keep, w, par, 0, 1, moved_x, moved_y, &sum_y);
     }
-    w->s1 = w->s - w->ts * (sum_y + w->ys);
     const double shift_s = 2.0 * w->s1 - w->s - w->s0;
     w->ys1 = w->ys + w->tys * (shift_s + (double)w->tmp[0] + w->c0);
     *dx = moved_x[0] + moved_x[1] + (w->s1 - w->s) * (w->s1 - w->s);
