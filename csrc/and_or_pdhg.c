@@ -373,18 +373,43 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
     return HS_OK;
 }
 
-/* The games of one call and where their results go. */
+/* The games of one call, where their results go, and their shape. */
 typedef struct {
     const double *v, *tau;
     double *and_out, *or_out, *noise_out, *info;
     const hs_pdhg_options *options;
-} games;
+    const shape *s;
+} problem;
 
-static int solve_one(const shape *s, const games *in, hs_index g, work *w, int par, int split) {
+static int scratch_init(const void *context, void **scratch) {
+    const problem *p = context;
+    work *w = malloc(sizeof(work));
+    if (!w) return HS_ENOMEM;
+    if (work_init(w, p->s->size) != HS_OK) {
+        free(w);
+        return HS_ENOMEM;
+    }
+    *scratch = w;
+    return HS_OK;
+}
+
+static void scratch_free(void *scratch) {
+    work_free(scratch);
+    free(scratch);
+}
+
+/* A game with the cores to itself spreads its butterflies over them from
+   PARALLEL_MIN_PLAYERS on, and splits its steps in halves from SPLIT_MIN_PLAYERS to
+   SPLIT_MAX_PLAYERS. */
+static int solve_one(const void *context, hs_index g, void *scratch, int parallel) {
+    const problem *p = context;
+    const shape *s = p->s;
+    const int par = parallel && s->n >= PARALLEL_MIN_PLAYERS;
+    const int split = parallel && s->n >= SPLIT_MIN_PLAYERS && s->n <= SPLIT_MAX_PLAYERS;
     const hs_index at = g * s->size;
-    return solve_game(s, in->v + at, in->tau[g], in->and_out + at, in->or_out + at,
-                      in->noise_out + at, in->options, in->info + g * HS_INFO_FIELDS, w, par,
-                      split);
+    return solve_game(s, p->v + at, p->tau[g], p->and_out + at, p->or_out + at,
+                      p->noise_out + at, p->options, p->info + g * HS_INFO_FIELDS, scratch,
+                      par, split);
 }
 
 int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *or_out,
@@ -396,46 +421,9 @@ int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *
         return HS_EINVAL;
     shape s;
     if (shape_init(&s, n) != HS_OK) return HS_ENOMEM;
-    const games in = {v, tau, and_out, or_out, noise_out, info, options};
-    const int threads = hs_get_num_threads();
-    int status = HS_OK;
-
-    if (batch >= threads && batch > 1) {
-        /* One game per thread. */
-        HS_OMP(omp parallel num_threads(threads))
-        {
-            work w;
-            int mine = work_init(&w, s.size);
-            if (mine != HS_OK) {
-                HS_OMP(omp atomic write)
-                status = mine;
-            }
-            HS_OMP(omp for schedule(dynamic, 1))
-            for (hs_index g = 0; g < batch; ++g) {
-                const int result = mine == HS_OK ? solve_one(&s, &in, g, &w, 0, 0) : mine;
-                if (result != HS_OK) {
-                    HS_OMP(omp atomic write)
-                    status = result;
-                }
-            }
-            if (mine == HS_OK) work_free(&w);
-        }
-    } else {
-        /* Games one after the other, each on the cores (see PARALLEL_MIN_PLAYERS and
-           SPLIT_MIN_PLAYERS).  Not inside an inactive parallel region: teams nested in one
-           start their threads anew each time (200 µs, not 1.5 µs, per step). */
-        const int par = threads > 1 && n >= PARALLEL_MIN_PLAYERS;
-        const int split = threads > 1 && n >= SPLIT_MIN_PLAYERS && n <= SPLIT_MAX_PLAYERS;
-        work w;
-        status = work_init(&w, s.size);
-        if (status == HS_OK) {
-            for (hs_index g = 0; g < batch; ++g) {
-                const int result = solve_one(&s, &in, g, &w, par, split);
-                if (result != HS_OK) status = result;
-            }
-            work_free(&w);
-        }
-    }
+    const problem p = {v, tau, and_out, or_out, noise_out, info, options, &s};
+    const hs_games games = {&p, scratch_init, scratch_free, solve_one, 0, 1};
+    const int status = hs_run_games(&games, batch, n);
     shape_free(&s);
     return status;
 }

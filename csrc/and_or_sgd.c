@@ -58,41 +58,34 @@ static void sgd_game(int n, const double *v, double tau, double *I_and, double *
     *objective = total;
 }
 
+/* The games of one call, their schedule and where their results go. */
+typedef struct {
+    const double *v, *tau;
+    double *and_out, *or_out, *noise_out, *objective;
+    int n, iterations;
+    double lr, momentum;
+} problem;
+
+static int scratch_init(const void *context, void **scratch) {
+    const problem *p = context;
+    *scratch = malloc(((size_t)8 << p->n) * sizeof(double));
+    return *scratch ? HS_OK : HS_ENOMEM;
+}
+
+static int solve_one(const void *context, hs_index g, void *scratch, int parallel) {
+    const problem *p = context;
+    const hs_index at = g << p->n;
+    sgd_game(p->n, p->v + at, p->tau[g], p->and_out + at, p->or_out + at, p->noise_out + at,
+             p->objective + g, p->iterations, p->lr, p->momentum, scratch, parallel);
+    return HS_OK;
+}
+
 int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *or_out,
                   double *noise_out, double *objective, hs_index batch, int n,
                   int iterations, double lr, double momentum) {
     if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || iterations < 0) return HS_EINVAL;
-    const hs_index size = (hs_index)1 << n;
-    const int threads = hs_get_num_threads();
-    const int per_game = batch >= threads;
-    const size_t bytes = (size_t)size * 8 * sizeof(double);
-    int status = HS_OK;
-    if (!per_game || batch <= 1) {
-        /* Outside any parallel region, so that the butterflies' teams are not nested in
-           an inactive one (they would start their threads anew each time). */
-        double *buf = malloc(bytes);
-        if (!buf) return HS_ENOMEM;
-        for (hs_index g = 0; g < batch; ++g)
-            sgd_game(n, v + g * size, tau[g], and_out + g * size, or_out + g * size,
-                     noise_out + g * size, objective + g, iterations, lr, momentum, buf,
-                     !per_game);
-        free(buf);
-        return HS_OK;
-    }
-    HS_OMP(omp parallel num_threads(threads))
-    {
-        double *buf = malloc(bytes);
-        if (!buf) {
-            HS_OMP(omp atomic write)
-            status = HS_ENOMEM;
-        }
-        HS_OMP(omp for schedule(static))
-        for (hs_index g = 0; g < batch; ++g) {
-            if (!buf) continue;
-            sgd_game(n, v + g * size, tau[g], and_out + g * size, or_out + g * size,
-                     noise_out + g * size, objective + g, iterations, lr, momentum, buf, 0);
-        }
-        free(buf);
-    }
-    return status;
+    const problem p = {v, tau, and_out, or_out, noise_out, objective, n, iterations, lr,
+                       momentum};
+    const hs_games games = {&p, scratch_init, free, solve_one, 0, 0};
+    return hs_run_games(&games, batch, n);
 }

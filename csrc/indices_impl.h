@@ -55,6 +55,30 @@ static void FN(superset_index_game)(const REAL *m, REAL *out, REAL *work, int n,
     }
 }
 
+/* The games of one call and their quadrature (nodes t, weights w). */
+typedef struct {
+    const REAL *m;
+    REAL *out;
+    int n, nodes;
+    const double *t, *w;
+} FN(superset_problem);
+
+/* A second array of 2^n when the quadrature has several nodes. */
+static int FN(superset_scratch)(const void *context, void **scratch) {
+    const FN(superset_problem) *p = context;
+    if (p->nodes == 1) return HS_OK;
+    *scratch = malloc(((size_t)1 << p->n) * sizeof(REAL));
+    return *scratch ? HS_OK : HS_ENOMEM;
+}
+
+static int FN(superset_one)(const void *context, hs_index g, void *scratch, int parallel) {
+    const FN(superset_problem) *p = context;
+    const hs_index at = g << p->n;
+    FN(superset_index_game)(p->m + at, p->out + at, scratch, p->n, p->nodes, p->t, p->w,
+                            parallel);
+    return HS_OK;
+}
+
 int FN(hs_superset_index)(const REAL *m, REAL *out, hs_index batch, int n, int index) {
     if (n < 0 || n > HS_MAX_PLAYERS || batch < 0) return HS_EINVAL;
     double t[HS_MAX_PLAYERS / 2 + 1], w[HS_MAX_PLAYERS / 2 + 1];
@@ -70,35 +94,8 @@ int FN(hs_superset_index)(const REAL *m, REAL *out, hs_index batch, int n, int i
     } else {
         return HS_EINVAL;
     }
-    const hs_index size = (hs_index)1 << n;
-    const int threads = hs_get_num_threads();
-    const int per_game = batch >= threads;
-    int failed = 0;
-
-    if (per_game && batch > 1 && batch * size >= HS_PARALLEL_MIN_WORK) {
-        HS_OMP(omp parallel num_threads(threads))
-        {
-            REAL *work = nodes > 1 ? (REAL *)malloc((size_t)size * sizeof(REAL)) : NULL;
-            if (nodes > 1 && !work) {
-                HS_OMP(omp atomic write)
-                failed = 1;
-            }
-            HS_OMP(omp for schedule(static))
-            for (hs_index g = 0; g < batch; ++g) {
-                if (nodes > 1 && !work) continue;
-                FN(superset_index_game)(m + g * size, out + g * size, work, n, nodes, t, w, 0);
-            }
-            free(work);
-        }
-    } else {
-        /* Not inside an inactive parallel region: the butterflies' teams would be nested
-           in it and start their threads anew each time. */
-        REAL *work = nodes > 1 ? (REAL *)malloc((size_t)size * sizeof(REAL)) : NULL;
-        failed = nodes > 1 && !work;
-        for (hs_index g = 0; g < batch && !failed; ++g)
-            FN(superset_index_game)(m + g * size, out + g * size, work, n, nodes, t, w,
-                                    !per_game);
-        free(work);
-    }
-    return failed ? HS_ENOMEM : HS_OK;
+    const FN(superset_problem) p = {m, out, n, nodes, t, w};
+    const hs_games games = {&p, FN(superset_scratch), free, FN(superset_one),
+                            HS_PARALLEL_MIN_WORK, 0};
+    return hs_run_games(&games, batch, n);
 }

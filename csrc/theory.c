@@ -63,6 +63,29 @@ static void predict_game(const double *w_star, double *out, double *coeff,
     }
 }
 
+/* The games of one call and what their predictions share. */
+typedef struct {
+    const double *w_star, *sigma2, *weight;
+    double *out;
+    hs_index count;
+    int n;
+    hs_butterfly_spec into, back;
+} problem;
+
+static int scratch_init(const void *context, void **scratch) {
+    const problem *p = context;
+    *scratch = malloc(((size_t)1 << p->n) * sizeof(double));
+    return *scratch ? HS_OK : HS_ENOMEM;
+}
+
+static int predict_one(const void *context, hs_index g, void *scratch, int parallel) {
+    const problem *p = context;
+    const hs_index size = (hs_index)1 << p->n;
+    predict_game(p->w_star + g * size, p->out + g * p->count * size, scratch, p->weight,
+                 p->sigma2, p->count, p->n, &p->into, &p->back, parallel);
+    return HS_OK;
+}
+
 int hs_theory_predict(const double *w_star, const double *sigma2, double *out,
                       hs_index batch, hs_index count, int n) {
     if (n < 0 || n > HS_MAX_PLAYERS || batch < 0 || count < 0) return HS_EINVAL;
@@ -77,36 +100,10 @@ int hs_theory_predict(const double *w_star, const double *sigma2, double *out,
         const int k = hs_popcount((uint64_t)s);
         weight[s] = pow(lambda[0], n - k) * pow(lambda[1], k); /* (⊗Λ)_S */
     }
-    const hs_butterfly_spec into = kronecker(vinv, HS_COPY_PLAIN);
-    const hs_butterfly_spec back = kronecker(v, HS_COPY_NONE);
-    const int threads = hs_get_num_threads();
-    const int per_game = batch >= threads;
-    int failed = 0;
-    if (!per_game || batch <= 1) {
-        /* Outside any parallel region, so that the butterflies' teams are not nested in
-           an inactive one (they would start their threads anew each time). */
-        double *coeff = malloc((size_t)size * sizeof(double));
-        failed = !coeff;
-        for (hs_index g = 0; g < batch && !failed; ++g)
-            predict_game(w_star + g * size, out + g * count * size, coeff, weight, sigma2,
-                         count, n, &into, &back, !per_game);
-        free(coeff);
-    } else {
-        HS_OMP(omp parallel num_threads(threads))
-        {
-            double *coeff = malloc((size_t)size * sizeof(double));
-            if (!coeff) {
-                HS_OMP(omp atomic write)
-                failed = 1;
-            }
-            HS_OMP(omp for schedule(static))
-            for (hs_index g = 0; g < batch; ++g)
-                if (coeff)
-                    predict_game(w_star + g * size, out + g * count * size, coeff, weight,
-                                 sigma2, count, n, &into, &back, 0);
-            free(coeff);
-        }
-    }
+    const problem p = {w_star, sigma2, weight, out, count, n,
+                       kronecker(vinv, HS_COPY_PLAIN), kronecker(v, HS_COPY_NONE)};
+    const hs_games games = {&p, scratch_init, free, predict_one, 0, 0};
+    const int status = hs_run_games(&games, batch, n);
     free(weight);
-    return failed ? HS_ENOMEM : HS_OK;
+    return status;
 }

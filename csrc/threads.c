@@ -1,5 +1,6 @@
 /*
- * The number of threads the kernels use.  Without OpenMP everything runs on one.
+ * The number of threads the kernels use, and how a batch of games shares them.
+ * Without OpenMP everything runs on one.
  */
 #include "hs_common.h"
 
@@ -15,4 +16,59 @@ int hs_get_num_threads(void) {
 
 void hs_set_num_threads(int threads) {
     hs_threads = threads > 0 ? threads : 0;
+}
+
+static int scratch_init(const hs_games *games, void **scratch) {
+    *scratch = NULL;
+    return games->scratch_init ? games->scratch_init(games->context, scratch) : HS_OK;
+}
+
+static void scratch_free(const hs_games *games, void *scratch) {
+    if (games->scratch_free) games->scratch_free(scratch);
+}
+
+/* One game of a thread in the team (`ready`: its scratch's status); errors go to *status. */
+static void solve_in_team(const hs_games *games, hs_index g, void *scratch, int ready,
+                          int *status) {
+    const int result = ready == HS_OK ? games->solve(games->context, g, scratch, 0) : ready;
+    if (result != HS_OK) {
+        HS_OMP(omp atomic write)
+        *status = result;
+    }
+}
+
+int hs_run_games(const hs_games *games, hs_index batch, int n) {
+    const int threads = hs_get_num_threads();
+    const int covered = batch >= threads;
+    int status = HS_OK;
+    if (batch == 0) return HS_OK;
+    if (!covered || batch <= 1 || (batch << n) < games->min_work) {
+        void *scratch;
+        status = scratch_init(games, &scratch);
+        if (status != HS_OK) return status;
+        for (hs_index g = 0; g < batch; ++g) {
+            const int result = games->solve(games->context, g, scratch, !covered);
+            if (result != HS_OK) status = result;
+        }
+        scratch_free(games, scratch);
+        return status;
+    }
+    HS_OMP(omp parallel num_threads(threads))
+    {
+        void *scratch;
+        const int ready = scratch_init(games, &scratch);
+        if (ready != HS_OK) {
+            HS_OMP(omp atomic write)
+            status = ready;
+        }
+        if (games->balance) {
+            HS_OMP(omp for schedule(dynamic, 1))
+            for (hs_index g = 0; g < batch; ++g) solve_in_team(games, g, scratch, ready, &status);
+        } else {
+            HS_OMP(omp for schedule(static))
+            for (hs_index g = 0; g < batch; ++g) solve_in_team(games, g, scratch, ready, &status);
+        }
+        if (ready == HS_OK) scratch_free(games, scratch);
+    }
+    return status;
 }

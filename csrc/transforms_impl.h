@@ -68,24 +68,24 @@ static int FN(transform_game)(const REAL *in, REAL *out, int n, int kind, int pa
     return finite ? HS_OK : HS_ENONFINITE;
 }
 
+/* The games of one call and the transform they take. */
+typedef struct {
+    const REAL *in;
+    REAL *out;
+    int n, kind;
+} FN(transform_problem);
+
+static int FN(transform_one)(const void *context, hs_index g, void *scratch, int parallel) {
+    (void)scratch;
+    const FN(transform_problem) *p = context;
+    const hs_index at = g << p->n;
+    return FN(transform_game)(p->in + at, p->out + at, p->n, p->kind, parallel);
+}
+
 int FN(hs_transform)(const REAL *in, REAL *out, hs_index batch, int n, int kind) {
     if (n < 0 || n > HS_MAX_PLAYERS || kind < 0 || kind >= HS_TRANSFORM_COUNT || batch < 0)
         return HS_EINVAL;
-    const hs_index size = (hs_index)1 << n;
-    const int threads = hs_get_num_threads();
-    int status = HS_OK;
-
-    if (batch >= threads) {
-        int bad = 0;
-        HS_OMP(omp parallel for schedule(static) reduction(| : bad) num_threads(threads)
-               if (batch > 1 && batch * size >= HS_PARALLEL_MIN_WORK))
-        for (hs_index g = 0; g < batch; ++g)
-            bad |= FN(transform_game)(in + g * size, out + g * size, n, kind, 0) != HS_OK;
-        status = bad ? HS_ENONFINITE : HS_OK;
-    } else {
-        for (hs_index g = 0; g < batch; ++g)
-            if (FN(transform_game)(in + g * size, out + g * size, n, kind, 1) != HS_OK)
-                status = HS_ENONFINITE;
-    }
-    return status;
+    const FN(transform_problem) p = {in, out, n, kind};
+    const hs_games games = {&p, NULL, NULL, FN(transform_one), HS_PARALLEL_MIN_WORK, 0};
+    return hs_run_games(&games, batch, n);
 }

@@ -352,6 +352,66 @@ static void test_log_odds(void) {
     free(z); free(zf); free(base); free(rest); free(basef); free(restf); free(y);
 }
 
+/* A runner's record of what happened to each game. */
+typedef struct {
+    int solved[64];   /* times each game was solved          */
+    int parallel[64]; /* the flag each game was solved with   */
+    int fail_scratch; /* scratch_init returns HS_ENOMEM       */
+    int fail_game;    /* this game's solve returns HS_EINVAL  */
+} run_record;
+
+static int record_scratch(const void *context, void **scratch) {
+    const run_record *r = context;
+    if (r->fail_scratch) return HS_ENOMEM;
+    *scratch = malloc(16);
+    return *scratch ? HS_OK : HS_ENOMEM;
+}
+
+static int record_solve(const void *context, hs_index g, void *scratch, int parallel) {
+    run_record *r = (run_record *)context;
+    if (!scratch) return HS_EINVAL;
+    HS_OMP(omp atomic update)
+    r->solved[g] += 1;
+    r->parallel[g] = parallel;
+    return g == r->fail_game ? HS_EINVAL : HS_OK;
+}
+
+static void test_run_games(void) {
+    for (int threads = 1; threads <= 2; ++threads) {
+        hs_set_num_threads(threads);
+        for (int balance = 0; balance <= 1; ++balance) {
+            const hs_index batches[] = {0, 1, 2, 5, 64};
+            for (int b = 0; b < 5; ++b) {
+                const hs_index batch = batches[b];
+                run_record r;
+                memset(&r, 0, sizeof(r));
+                r.fail_game = -1;
+                const hs_games games = {&r, record_scratch, free, record_solve, 0, balance};
+                CHECK(hs_run_games(&games, batch, 3) == HS_OK, "run status batch %ld", (long)batch);
+                for (hs_index g = 0; g < batch; ++g) {
+                    CHECK(r.solved[g] == 1, "game %ld solved once", (long)g);
+                    CHECK(r.parallel[g] == (batch < threads), "game %ld parallel flag", (long)g);
+                }
+                r.fail_game = batch - 1;
+                CHECK(hs_run_games(&games, batch, 3) == (batch ? HS_EINVAL : HS_OK),
+                      "a game's error, batch %ld", (long)batch);
+                r.fail_scratch = 1;
+                CHECK(hs_run_games(&games, batch, 3) == (batch ? HS_ENOMEM : HS_OK),
+                      "a scratch's error, batch %ld", (long)batch);
+            }
+        }
+        /* Below min_work the games run one after the other, each on one thread's share. */
+        run_record r;
+        memset(&r, 0, sizeof(r));
+        r.fail_game = -1;
+        const hs_games small = {&r, record_scratch, free, record_solve, 1 << 10, 0};
+        CHECK(hs_run_games(&small, 4, 3) == HS_OK, "small batch status");
+        for (int g = 0; g < 4; ++g)
+            CHECK(r.solved[g] == 1 && r.parallel[g] == (4 < threads), "small batch game %d", g);
+    }
+    hs_set_num_threads(0);
+}
+
 int main(void) {
     srand(7);
     test_transforms(1);
@@ -363,6 +423,7 @@ int main(void) {
     test_and_or(2, 1);
     test_and_or_lone_game_threads();
     test_theory();
+    test_run_games();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;
