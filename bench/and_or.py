@@ -12,7 +12,9 @@ scaled to 10,000 (marked ~).
 Run with ``make bench`` or ``python bench/and_or.py``.  ``--scale`` times instead the two
 scale targets: one planted game at n = 16, and a batch of 100 games of the trained MLP
 (its first 100 samples) at n = 10, both at tol 1e-3 and at the default 1e-4 for the batch,
-each in mixed and in double precision.
+each in mixed and in double precision.  ``--warm`` times warm starts (``warm_start=``): games
+of the MLP solved from the same samples' results a few training steps earlier, and a
+result refined to a tighter tolerance.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ SGD_LR = 1e-4  # the published learning rate for tabular data
 def model_games(n: int, samples: int = 1) -> np.ndarray:
     """v of a small MLP trained on scikit-learn's breast-cancer data for its first samples,
     shaped (samples, 2**n)."""
+    return games_during_training(n, samples, (200,))[0]
+
+
+def games_during_training(n: int, samples: int, steps) -> list[np.ndarray]:
+    """The games of model_games after each of the given numbers of full-batch Adam steps."""
     from sklearn.datasets import load_breast_cancer
 
     data = load_breast_cancer()
@@ -48,12 +55,15 @@ def model_games(n: int, samples: int = 1) -> np.ndarray:
     model = torch.nn.Sequential(torch.nn.Linear(n, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
                                 torch.nn.ReLU(), torch.nn.Linear(64, 2))
     optimizer = torch.optim.Adam(model.parameters(), 1e-2)
-    for _ in range(200):
+    games = []
+    for step in range(1, max(steps) + 1):
         optimizer.zero_grad()
         torch.nn.functional.cross_entropy(model(x), y).backward()
         optimizer.step()
-    return hs.model_game(model, x[:samples], players=hs.players.features(n), baseline="mean",
-                         data=x).values()
+        if step in steps:
+            games.append(hs.model_game(model, x[:samples], players=hs.players.features(n),
+                                       baseline="mean", data=x, show_progress=False).values())
+    return games
 
 
 def dense_sgd(v: np.ndarray, tau: float, steps: int):
@@ -86,10 +96,44 @@ def scale() -> None:
                  "per iteration"], rows)
 
 
+def warm() -> None:
+    """Warm starts: 20 games of the trained MLP at n = 10 solved cold and from the same
+    samples' results one and ten training steps earlier, and one game refined from tol 1e-3
+    to 1e-5 against a cold solve at 1e-5."""
+    earlier10, earlier1, games = games_during_training(10, 20, (190, 199, 200))
+    rows = []
+
+    def timed(v, tol, start=None):
+        begin = time.perf_counter()
+        result = hs.and_or(v, tol=tol, warm_start=start, show_progress=False)
+        return result, time.perf_counter() - begin
+
+    cold, t_cold = timed(games, 1e-3)
+    rows.append(["20 games, tol 1e-3", "cold", f"{int(cold.iterations.sum()):,}",
+                 format_seconds(t_cold), "1.00×"])
+    for label, previous in (("1 step", earlier1), ("10 steps", earlier10)):
+        warm_result, t_warm = timed(games, 1e-3, hs.and_or(previous, tol=1e-3))
+        rows.append(["20 games, tol 1e-3", f"from the results {label} earlier",
+                     f"{int(warm_result.iterations.sum()):,}", format_seconds(t_warm),
+                     f"{cold.iterations.sum() / warm_result.iterations.sum():.2f}×"])
+    fine, t_fine = timed(games[0], 1e-5)
+    coarse, t_coarse = timed(games[0], 1e-3)
+    refined, t_refined = timed(games[0], 1e-5, coarse)
+    rows.append(["1 game, tol 1e-5", "cold", f"{int(fine.iterations):,}", format_seconds(t_fine),
+                 "1.00×"])
+    total = int(coarse.iterations + refined.iterations)
+    rows.append(["1 game, tol 1e-5", "tol 1e-3, then refined to 1e-5", f"{total:,}",
+                 format_seconds(t_coarse + t_refined), f"{fine.iterations / total:.2f}×"])
+    print_table(["games", "start", "iterations", "time", "fewer iterations"], rows)
+
+
 def main() -> None:
     torch.set_num_threads(2)
     if "--scale" in sys.argv[1:]:
         scale()
+        return
+    if "--warm" in sys.argv[1:]:
+        warm()
         return
     print(f"# harsanyi {hs.__version__}, torch {torch.__version__}, {hs.get_num_threads()} kernel "
           "threads; ours: method='pdhg', tol=1e-3 (certified)\n")

@@ -28,8 +28,19 @@ enum {
     HS_INFO_GAP = 2,       /* (objective - dual) / max(|objective|, |dual|)              */
     HS_INFO_ITERATIONS = 3,
     HS_INFO_CONVERGED = 4, /* 1 if gap <= tol                                           */
-    HS_INFO_FIELDS = 5
+    HS_INFO_WEIGHT = 5,    /* the primal weight the iterations ended with               */
+    HS_INFO_FIELDS = 6
 };
+
+/*
+ * Where each game's iterations start: a point (a, o, y) and a primal weight, for instance
+ * a previous solve's results for a nearby game (batch x 2^n each; weight: batch).  OR
+ * atoms of order < 2 are ignored.  With no start (NULL), every game starts at 0 with
+ * options->weight.
+ */
+typedef struct {
+    const double *and_start, *or_start, *dual_start, *weight;
+} hs_pdhg_start;
 
 /*
  * Restarted Halpern PDHG with Pock-Chambolle diagonal steps, primal-weight updates
@@ -37,12 +48,14 @@ enum {
  *
  * v, tau:       the games (batch x 2^n) and their noise bounds (batch).
  * and_out, or_out, noise_out: results (batch x 2^n); noise = Z a + A o - v.
+ * dual_out:     the last dual iterate y (batch x 2^n), to start a nearby game from.
+ * start:        where to start (see hs_pdhg_start), or NULL.
  * info:         batch x HS_INFO_FIELDS doubles.
  * Returns HS_OK, HS_ENOMEM, or HS_EDIVERGED if the iterates became non-finite.
  */
 int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *or_out,
-                   double *noise_out, hs_index batch, int n, const hs_pdhg_options *options,
-                   double *info);
+                   double *noise_out, double *dual_out, hs_index batch, int n,
+                   const hs_pdhg_options *options, const hs_pdhg_start *start, double *info);
 
 /*
  * The published schedule (theory.md §4): SGD with momentum on (gamma, q), minimising

@@ -281,15 +281,28 @@ static int float_limited(const shape *s, const iterates_f32 *w, const certificat
     return residual <= NARROW_RESIDUAL * sqrt(weight * px + py / weight);
 }
 
-static int solve_game(const shape *s, const double *v, double tau, double *and_out,
-                      double *or_out, double *noise_out, const hs_pdhg_options *opt,
-                      double *info, work *w, int par, int split) {
+/* One game: its data, where its results go, and where it starts. */
+typedef struct {
+    const double *v;
+    double tau;
+    double *and_out, *or_out, *noise_out, *dual_out, *info;
+    const double *and_start, *or_start, *dual_start; /* NULL: from 0 */
+    double weight;                                   /* the primal weight to start with */
+} game;
+
+static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt, work *w,
+                      int par, int split) {
     const hs_index size = s->size;
     const size_t bytes = (size_t)size * sizeof(double);
+    const double *v = gm->v, tau = gm->tau;
     certificate *c = &w->cert;
-    double weight = opt->weight;
+    double weight = gm->weight;
     int narrow = opt->mixed != 0;
-    if (narrow)
+    if (gm->and_start && narrow)
+        step_from_f32(s, gm->and_start, gm->or_start, gm->dual_start, &w->narrow);
+    else if (gm->and_start)
+        step_from_f64(s, gm->and_start, gm->or_start, gm->dual_start, &w->wide);
+    else if (narrow)
         step_zero_f32(size, &w->narrow);
     else
         step_zero_f64(size, &w->wide);
@@ -360,24 +373,28 @@ static int solve_game(const shape *s, const double *v, double tau, double *and_o
         since_restart = 0;
     }
 
+    double *and_out = gm->and_out, *or_out = gm->or_out, *info = gm->info;
     memcpy(and_out, c->best_a, bytes);
     memcpy(or_out, c->best_o, bytes);
+    memcpy(gm->dual_out, narrow ? c->y1 : w->wide.y1, bytes);
     apply_k(s, and_out, or_out, c->kx, c->tmp, par);
     for (hs_index i = 0; i < size; ++i)
-        noise_out[i] = clamp_f64(c->kx[i] - v[i], -tau, tau);
+        gm->noise_out[i] = clamp_f64(c->kx[i] - v[i], -tau, tau);
     info[HS_INFO_OBJECTIVE] = upper;
     info[HS_INFO_DUAL] = lower;
     info[HS_INFO_GAP] = relative_gap(upper, lower);
     info[HS_INFO_ITERATIONS] = iter;
     info[HS_INFO_CONVERGED] = converged;
+    info[HS_INFO_WEIGHT] = weight;
     return HS_OK;
 }
 
-/* The games of one call, where their results go, and their shape. */
+/* The games of one call, where their results go, where they start, and their shape. */
 typedef struct {
     const double *v, *tau;
-    double *and_out, *or_out, *noise_out, *info;
+    double *and_out, *or_out, *noise_out, *dual_out, *info;
     const hs_pdhg_options *options;
+    const hs_pdhg_start *start;
     const shape *s;
 } problem;
 
@@ -407,21 +424,34 @@ static int solve_one(const void *context, hs_index g, void *scratch, int paralle
     const int par = parallel && s->n >= PARALLEL_MIN_PLAYERS;
     const int split = parallel && s->n >= SPLIT_MIN_PLAYERS && s->n <= SPLIT_MAX_PLAYERS;
     const hs_index at = g * s->size;
-    return solve_game(s, p->v + at, p->tau[g], p->and_out + at, p->or_out + at,
-                      p->noise_out + at, p->options, p->info + g * HS_INFO_FIELDS, scratch,
-                      par, split);
+    const hs_pdhg_start *start = p->start;
+    const game gm = {p->v + at, p->tau[g], p->and_out + at, p->or_out + at,
+                     p->noise_out + at, p->dual_out + at, p->info + g * HS_INFO_FIELDS,
+                     start ? start->and_start + at : NULL, start ? start->or_start + at : NULL,
+                     start ? start->dual_start + at : NULL,
+                     start ? start->weight[g] : p->options->weight};
+    return solve_game(s, &gm, p->options, scratch, par, split);
+}
+
+/* A start names all its arrays, and its weights are positive and finite. */
+static int valid_start(const hs_pdhg_start *start, hs_index batch) {
+    if (!start) return 1;
+    if (!start->and_start || !start->or_start || !start->dual_start || !start->weight) return 0;
+    for (hs_index g = 0; g < batch; ++g)
+        if (!(start->weight[g] > 0.0 && start->weight[g] < INFINITY)) return 0;
+    return 1;
 }
 
 int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *or_out,
-                   double *noise_out, hs_index batch, int n, const hs_pdhg_options *options,
-                   double *info) {
+                   double *noise_out, double *dual_out, hs_index batch, int n,
+                   const hs_pdhg_options *options, const hs_pdhg_start *start, double *info) {
     if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || options->max_iter < 1 ||
         options->check_every < 1 || !(options->step > 0.0 && options->step < 1.0) ||
-        !(options->weight > 0.0))
+        !(options->weight > 0.0) || !valid_start(start, batch))
         return HS_EINVAL;
     shape s;
     if (shape_init(&s, n) != HS_OK) return HS_ENOMEM;
-    const problem p = {v, tau, and_out, or_out, noise_out, info, options, &s};
+    const problem p = {v, tau, and_out, or_out, noise_out, dual_out, info, options, start, &s};
     const hs_games games = {&p, scratch_init, scratch_free, solve_one, 0, 1};
     const int status = hs_run_games(&games, batch, n);
     shape_free(&s);

@@ -319,25 +319,51 @@ static int check_and_or_arrays(PyArrayObject *v, PyArrayObject *tau, PyArrayObje
                : 0;
 }
 
+/* A start for the PDHG from None or (and_start, or_start, dual_start, weight); 0 or -1. */
+static int pdhg_start(PyObject *arg, hs_index batch, int n, hs_pdhg_start *start,
+                      int *given) {
+    PyArrayObject *a, *o, *y, *weight;
+    *given = arg != Py_None;
+    if (!*given) return 0;
+    if (!PyArg_ParseTuple(arg, "O!O!O!O!;start must be (and, or, dual, weight) arrays",
+                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &y,
+                          &PyArray_Type, &weight))
+        return -1;
+    const hs_index count = batch << n;
+    if (check_f64(a, "and_start", count, 0) || check_f64(o, "or_start", count, 0) ||
+        check_f64(y, "dual_start", count, 0) || check_f64(weight, "weight_start", batch, 0))
+        return -1;
+    start->and_start = PyArray_DATA(a);
+    start->or_start = PyArray_DATA(o);
+    start->dual_start = PyArray_DATA(y);
+    start->weight = PyArray_DATA(weight);
+    return 0;
+}
+
 static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
-    PyArrayObject *v, *tau, *a, *o, *noise, *info;
-    int n, status;
+    PyArrayObject *v, *tau, *a, *o, *noise, *dual, *info;
+    PyObject *start_arg;
+    int n, status, given;
     hs_index batch;
     hs_pdhg_options options;
+    hs_pdhg_start start;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!iidddp", &PyArray_Type, &v, &PyArray_Type,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!iidddpO", &PyArray_Type, &v, &PyArray_Type,
                           &tau, &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
-                          &PyArray_Type, &info, &options.max_iter, &options.check_every,
-                          &options.tol, &options.weight, &options.step, &options.mixed))
+                          &PyArray_Type, &dual, &PyArray_Type, &info, &options.max_iter,
+                          &options.check_every, &options.tol, &options.weight, &options.step,
+                          &options.mixed, &start_arg))
         return NULL;
     if (check_and_or_arrays(v, tau, a, o, noise, &n, &batch) ||
-        check_f64(info, "info", batch * HS_INFO_FIELDS, 1))
+        check_f64(dual, "dual_out", batch << n, 1) ||
+        check_f64(info, "info", batch * HS_INFO_FIELDS, 1) ||
+        pdhg_start(start_arg, batch, n, &start, &given))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
     status = hs_and_or_pdhg((const double *)PyArray_DATA(v), (const double *)PyArray_DATA(tau),
                             (double *)PyArray_DATA(a), (double *)PyArray_DATA(o),
-                            (double *)PyArray_DATA(noise), batch, n, &options,
-                            (double *)PyArray_DATA(info));
+                            (double *)PyArray_DATA(noise), (double *)PyArray_DATA(dual), batch,
+                            n, &options, given ? &start : NULL, (double *)PyArray_DATA(info));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -481,8 +507,9 @@ static PyMethodDef core_methods[] = {
      "order_stats(I, threshold, positive, negative, absolute, count): per-order sums of the "
      "interactions with |I| >= threshold[g]."},
     {"and_or_pdhg", py_and_or_pdhg, METH_VARARGS,
-     "and_or_pdhg(v, tau, and_out, or_out, noise_out, info, max_iter, check_every, tol, "
-     "weight, step, mixed): the AND-OR decomposition by restarted PDHG."},
+     "and_or_pdhg(v, tau, and_out, or_out, noise_out, dual_out, info, max_iter, check_every, "
+     "tol, weight, step, mixed, start): the AND-OR decomposition by restarted PDHG; start is "
+     "None or (and_start, or_start, dual_start, weight_start)."},
     {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
      "and_or_sgd(v, tau, and_out, or_out, noise_out, objective, iterations, lr, momentum): "
      "the published SGD schedule on butterflies."},

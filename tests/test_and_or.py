@@ -140,6 +140,56 @@ def test_iteration_limit_reports_no_convergence():
     assert faithfulness_error(result, v) < 1e-9
 
 
+class TestWarmStart:
+    @pytest.mark.parametrize("precision", ["mixed", "double"])
+    def test_an_unconverged_result_continues_to_the_optimum(self, precision):
+        """A result stopped by max_iter, passed back, goes on to a certified optimum."""
+        v = np.random.default_rng(21).standard_normal((2, 1 << 6))
+        stopped = hs.and_or(v, tol=1e-9, max_iter=128, precision=precision)
+        assert not np.any(stopped.converged)
+        assert stopped.dual.shape == v.shape and np.all(stopped.primal_weight > 0)
+        resumed = hs.and_or(v, tol=1e-6, warm_start=stopped, precision=precision)
+        assert np.all(resumed.converged) and np.all(resumed.gap <= 1e-6)
+        for g in range(2):
+            optimum, _, _ = lp_optimum(v[g], resumed.noise_bound[g])
+            assert optimum * (1 - 1e-9) <= resumed.objective[g] <= optimum * (1 + 1e-6)
+        assert faithfulness_error(resumed, v) < 1e-9
+
+    @pytest.mark.parametrize("precision", ["mixed", "double"])
+    def test_a_solved_game_certifies_at_once(self, precision):
+        v = np.random.default_rng(22).standard_normal(1 << 7)
+        solved = hs.and_or(v, tol=1e-8, precision="double")
+        again = hs.and_or(v, tol=1e-5, warm_start=solved, precision=precision)
+        assert again.converged and again.iterations == 64
+        assert again.objective <= solved.objective * (1 + 1e-5)
+
+    def test_a_nearby_game_starts_from_its_neighbour(self):
+        """The same decomposition, certified, from the solution of a perturbed game."""
+        rng = np.random.default_rng(23)
+        v = rng.standard_normal(1 << 7)
+        near = hs.and_or(v + 0.01 * rng.standard_normal(v.shape), tol=1e-6)
+        warm = hs.and_or(v, tol=1e-6, warm_start=near)
+        cold = hs.and_or(v, tol=1e-6)
+        assert warm.converged and warm.dual_bound <= cold.objective * (1 + 1e-12)
+        assert cold.dual_bound <= warm.objective * (1 + 1e-12)
+        assert faithfulness_error(warm, v) < 1e-9
+
+    def test_bad_starts(self):
+        v = np.random.default_rng(24).standard_normal((2, 16))
+        result = hs.and_or(v)
+        with pytest.raises(ValueError, match="shape"):
+            hs.and_or(v[0], warm_start=result)
+        with pytest.raises(ValueError, match="method='pdhg'"):
+            hs.and_or(v, warm_start=hs.and_or(v, method="sgd", iterations=10))
+        with pytest.raises(ValueError, match="method='pdhg'"):
+            hs.and_or(v, method="sgd", warm_start=result)
+        with pytest.raises(ValueError, match="AndOrResult"):
+            hs.and_or(v, warm_start=result.and_interactions)
+        broken = hs.AndOrResult(**{**vars(result), "dual": np.full_like(v, np.nan)})
+        with pytest.raises(ValueError, match="NaN"):
+            hs.and_or(v, warm_start=broken)
+
+
 class TestPublishedSGD:
     def test_matches_the_dense_published_loop(self):
         v = np.random.default_rng(8).standard_normal(64)

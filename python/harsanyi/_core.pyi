@@ -35,8 +35,9 @@ def order_stats(
     /,
 ) -> None: ...
 def and_or_pdhg(
-    v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real, info: _Real,
-    max_iter: int, check_every: int, tol: float, weight: float, step: float, mixed: bool, /,
+    v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real, dual_out: _Real,
+    info: _Real, max_iter: int, check_every: int, tol: float, weight: float, step: float,
+    mixed: bool, start: tuple[_Real, _Real, _Real, _Real] | None, /,
 ) -> None: ...
 def and_or_sgd(
     v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real,

@@ -57,6 +57,11 @@ class AndOrResult:
     noise_bound : ndarray or float
         τ of each game.
     method : str
+    dual : ndarray or None
+        ``pdhg``: the last dual iterate, one multiplier per faithfulness row (shaped like
+        the values).  With `primal_weight`, what ``warm_start`` starts from.
+    primal_weight : ndarray or float or None
+        ``pdhg``: the balance of primal and dual steps the iterations ended with.
     """
 
     and_interactions: np.ndarray
@@ -70,6 +75,8 @@ class AndOrResult:
     converged: np.ndarray
     noise_bound: np.ndarray
     method: str
+    dual: np.ndarray | None = None
+    primal_weight: np.ndarray | None = None
 
     def __repr__(self) -> str:
         gap = np.max(self.gap) if np.size(self.gap) else 0.0
@@ -80,7 +87,7 @@ class AndOrResult:
 
 def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: str = "pdhg",
            tol: float = 1e-4, max_iter: int = 200_000, precision: str = "mixed",
-           fold_singletons: bool = True,
+           warm_start: AndOrResult | None = None, fold_singletons: bool = True,
            lr: float = 1e-4, iterations: int = 10_000,
            momentum: float = 0.9, show_progress=None, check_finite: bool = True) -> AndOrResult:
     """The sparsest AND-OR decomposition of a game or a batch of games (theory.md §4).
@@ -106,6 +113,10 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         way the certificate, the returned point and its faithfulness are computed in
         float64, so `gap` is as trustworthy.  Mixed steps take 0.5-0.8 of the time of
         double ones from n = 10 on; the number of iterations is about the same.
+    warm_start : AndOrResult, optional
+        ``pdhg``: start each game's iterations from this earlier result (same shape), for
+        instance the same samples' decomposition one epoch of training earlier.  Nearby
+        games then need fewer iterations; the result is certified the same way.
     fold_singletons : bool, default True
         Put OR interactions of ∅ and singletons into the AND ones (the same functions of
         S).  ``pdhg`` never uses them, so it returns them folded either way.
@@ -139,22 +150,52 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
             raise ValueError(f"tol must be positive, got {tol!r}")
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
-        parts = _pdhg(games, tau, n, tol, max_iter, precision == "mixed", show_progress)
+        start = _warm_start(warm_start, v.shape)
+        parts = _pdhg(games, tau, n, tol, max_iter, precision == "mixed", show_progress, start)
     else:
+        if warm_start is not None:
+            raise ValueError("warm_start is for method='pdhg' (SGD follows a fixed schedule)")
         iterations = positive_int(iterations, "iterations")
         if not lr > 0 or not 0 <= momentum < 1:
             raise ValueError("lr must be positive and momentum in [0, 1)")
         parts = _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress)
 
-    a, o, noise, objective, gap, dual, iters, converged = parts
+    a, o, noise, objective, gap, dual_bound, iters, converged, dual, weight = parts
     gamma = and_values(a) - 0.5 * (games + noise)
 
     def shaped(arr):
+        if arr is None:
+            return None
         return arr.reshape(batch_shape + arr.shape[1:]) if batch_shape else arr[0]
 
     return AndOrResult(
         shaped(a), shaped(o), shaped(gamma), shaped(noise), shaped(objective), shaped(gap),
-        shaped(dual), shaped(iters), shaped(converged), shaped(tau), method)
+        shaped(dual_bound), shaped(iters), shaped(converged), shaped(tau), method,
+        shaped(dual), shaped(weight))
+
+
+def _warm_start(result, shape):
+    """The C solver's start (and, or, dual, weight as contiguous float64 rows) from an
+    earlier pdhg result for games of `shape`, or None."""
+    if result is None:
+        return None
+    if not isinstance(result, AndOrResult) or result.dual is None:
+        raise ValueError("warm_start must be the AndOrResult of an earlier "
+                         "hs.and_or(..., method='pdhg') call")
+    if np.shape(result.and_interactions) != tuple(shape):
+        raise ValueError(f"warm_start holds games of shape "
+                         f"{np.shape(result.and_interactions)}, but values have shape "
+                         f"{tuple(shape)}; pass the result for the same games")
+    size = shape[-1]
+
+    def rows(x, width):
+        return np.ascontiguousarray(np.asarray(x, dtype=np.float64).reshape(-1, width))
+
+    parts = (rows(result.and_interactions, size), rows(result.or_interactions, size),
+             rows(result.dual, size), rows(result.primal_weight, 1).reshape(-1))
+    if not all(np.all(np.isfinite(part)) for part in parts) or np.any(parts[3] <= 0):
+        raise ValueError("warm_start holds NaN, Inf or a non-positive primal weight")
+    return parts
 
 
 def _noise_bounds(games, noise_bound, absolute_bound, batch_shape):
@@ -177,9 +218,10 @@ def _chunks(count: int):
     return [(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def _pdhg(games, tau, n, tol, max_iter, mixed, show_progress):
+def _pdhg(games, tau, n, tol, max_iter, mixed, show_progress, start):
     count = games.shape[0]
     a, o, noise = np.zeros_like(games), np.zeros_like(games), np.zeros_like(games)
+    dual = np.zeros_like(games)
     info = np.zeros((count, _core.INFO_FIELDS))
     weight = 3.0  # primal weight to start from (measured); restarts adapt it per game
     step = 0.995  # fraction of the largest stable step
@@ -188,12 +230,13 @@ def _pdhg(games, tau, n, tol, max_iter, mixed, show_progress):
     with progress_bar(count, "AND-OR decomposition", True if long_work and show_progress is None
                       else show_progress, unit="game") as bar:
         for first, last in _chunks(count):
+            chunk_start = None if start is None else tuple(part[first:last] for part in start)
             _core.and_or_pdhg(games[first:last], tau[first:last], a[first:last], o[first:last],
-                              noise[first:last], info[first:last], max_iter, check_every, tol,
-                              weight, step, mixed)
+                              noise[first:last], dual[first:last], info[first:last], max_iter,
+                              check_every, tol, weight, step, mixed, chunk_start)
             bar.update(last - first)
     return (a, o, noise, info[:, 0].copy(), info[:, 2].copy(), info[:, 1].copy(),
-            info[:, 3].astype(np.int64), info[:, 4].astype(bool))
+            info[:, 3].astype(np.int64), info[:, 4].astype(bool), dual, info[:, 5].copy())
 
 
 def _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress):
@@ -212,4 +255,4 @@ def _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress
         objective = np.abs(a).sum(axis=1) + np.abs(o).sum(axis=1)
     nan = np.full(count, np.nan)
     return (a, o, noise, objective, nan, nan.copy(), np.full(count, iterations, np.int64),
-            np.ones(count, bool))
+            np.ones(count, bool), None, None)

@@ -222,16 +222,53 @@ static double faithfulness(const double *v, const double *a, const double *o,
     return worst;
 }
 
+/* Started from their own solutions (a, o, y, info) to a tolerance 100 times looser,
+   converged games certify at the first check, and as well as before; a start without all
+   its parts, or with a weight that is not positive, is refused. */
+static void test_and_or_warm_start(const double *v, const double *tau, const double *a,
+                                   const double *o, const double *y, const double *info,
+                                   int batch, int n, const hs_pdhg_options *solved) {
+    hs_pdhg_options looser = *solved;
+    looser.tol *= 100;
+    const hs_pdhg_options *options = &looser;
+    const long count = (long)batch << n;
+    double *a2 = malloc(count * sizeof(double)), *o2 = malloc(count * sizeof(double));
+    double *q2 = malloc(count * sizeof(double)), *y2 = malloc(count * sizeof(double));
+    double weight[3], info2[3 * HS_INFO_FIELDS];
+    for (int g = 0; g < batch; ++g) weight[g] = info[g * HS_INFO_FIELDS + HS_INFO_WEIGHT];
+    hs_pdhg_start start = {a, o, y, weight};
+    CHECK(hs_and_or_pdhg(v, tau, a2, o2, q2, y2, batch, n, options, &start, info2) == HS_OK,
+          "warm start status");
+    for (int g = 0; g < batch; ++g) {
+        const double *r = info2 + g * HS_INFO_FIELDS;
+        CHECK(r[HS_INFO_CONVERGED] == 1.0 && r[HS_INFO_ITERATIONS] <= options->check_every,
+              "warm start g %d: %g iterations", g, r[HS_INFO_ITERATIONS]);
+        CHECK(r[HS_INFO_OBJECTIVE] <= info[g * HS_INFO_FIELDS + HS_INFO_OBJECTIVE] *
+                                          (1 + options->tol) + 1e-12,
+              "warm start objective g %d", g);
+    }
+    weight[1] = 0.0;
+    CHECK(hs_and_or_pdhg(v, tau, a2, o2, q2, y2, batch, n, options, &start, info2) ==
+              HS_EINVAL, "a zero start weight");
+    weight[1] = 1.0;
+    start.dual_start = NULL;
+    CHECK(hs_and_or_pdhg(v, tau, a2, o2, q2, y2, batch, n, options, &start, info2) ==
+              HS_EINVAL, "a start without its dual");
+    free(a2); free(o2); free(q2); free(y2);
+}
+
 static void test_and_or(int threads, int mixed) {
     hs_set_num_threads(threads);
     const int n = 5, batch = 3;
     const long size = 1L << n;
     double *v = malloc(batch * size * sizeof(double)), *a = malloc(batch * size * sizeof(double));
     double *o = malloc(batch * size * sizeof(double)), *q = malloc(batch * size * sizeof(double));
+    double *y = malloc(batch * size * sizeof(double));
     double tau[3] = {0.0, 0.05, 0.3}, info[3 * HS_INFO_FIELDS], objective[3];
     for (long i = 0; i < batch * size; ++i) v[i] = uniform();
     hs_pdhg_options options = {200000, 1e-6, 64, 0.995, 3.0, mixed};
-    CHECK(hs_and_or_pdhg(v, tau, a, o, q, batch, n, &options, info) == HS_OK, "pdhg status");
+    CHECK(hs_and_or_pdhg(v, tau, a, o, q, y, batch, n, &options, NULL, info) == HS_OK,
+          "pdhg status");
     for (int g = 0; g < batch; ++g) {
         const double *r = info + g * HS_INFO_FIELDS;
         double l1 = 0.0;
@@ -245,13 +282,15 @@ static void test_and_or(int threads, int mixed) {
         CHECK(fabs(l1 - r[HS_INFO_OBJECTIVE]) < 1e-12 * (1 + l1), "objective g %d", g);
         CHECK(r[HS_INFO_CONVERGED] == 1.0 && r[HS_INFO_GAP] <= 1e-6, "convergence g %d", g);
         CHECK(r[HS_INFO_DUAL] <= r[HS_INFO_OBJECTIVE] * (1 + 1e-12), "bounds g %d", g);
+        CHECK(r[HS_INFO_WEIGHT] > 0.0, "final primal weight g %d", g);
     }
+    test_and_or_warm_start(v, tau, a, o, y, info, batch, n, &options);
     CHECK(hs_and_or_sgd(v, tau, a, o, q, objective, batch, n, 200, 1e-3, 0.9) == HS_OK,
           "sgd status");
     for (int g = 0; g < batch; ++g)
         CHECK(faithfulness(v + g * size, a + g * size, o + g * size, q + g * size, n) < 1e-12,
               "sgd faithfulness g %d", g);
-    free(v); free(a); free(o); free(q);
+    free(v); free(a); free(o); free(q); free(y);
 }
 
 /* A lone game's step on two threads (its AND and OR halves apart) runs the same
@@ -259,24 +298,25 @@ static void test_and_or(int threads, int mixed) {
 static void test_and_or_lone_game_threads(void) {
     const int n = 12;
     const long size = 1L << n;
-    double *v = malloc(size * sizeof(double)), *out[2][3], info[2][HS_INFO_FIELDS];
+    double *v = malloc(size * sizeof(double)), *out[2][4], info[2][HS_INFO_FIELDS];
     double tau = 0.02;
     for (long i = 0; i < size; ++i) v[i] = uniform();
     for (int mixed = 0; mixed < 2; ++mixed) {
         for (int t = 0; t < 2; ++t) {
-            for (int k = 0; k < 3; ++k) out[t][k] = malloc(size * sizeof(double));
+            for (int k = 0; k < 4; ++k) out[t][k] = malloc(size * sizeof(double));
             hs_set_num_threads(t + 1);
             hs_pdhg_options options = {24, 1e-9, 8, 0.995, 3.0, mixed};
-            CHECK(hs_and_or_pdhg(v, &tau, out[t][0], out[t][1], out[t][2], 1, n, &options,
-                                 info[t]) == HS_OK, "lone game status, %d threads", t + 1);
+            CHECK(hs_and_or_pdhg(v, &tau, out[t][0], out[t][1], out[t][2], out[t][3], 1, n,
+                                 &options, NULL, info[t]) == HS_OK,
+                  "lone game status, %d threads", t + 1);
         }
-        for (int k = 0; k < 3; ++k)
+        for (int k = 0; k < 4; ++k)
             CHECK(memcmp(out[0][k], out[1][k], size * sizeof(double)) == 0,
                   "lone game, 1 and 2 threads differ (mixed %d, array %d)", mixed, k);
         CHECK(memcmp(info[0], info[1], sizeof(info[0])) == 0, "lone game info (mixed %d)",
               mixed);
         for (int t = 0; t < 2; ++t)
-            for (int k = 0; k < 3; ++k) free(out[t][k]);
+            for (int k = 0; k < 4; ++k) free(out[t][k]);
     }
     free(v);
 }
