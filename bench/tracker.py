@@ -6,7 +6,8 @@ batch 16) with 12 players (features 0-11; the rest background), 32 probe samples
 interactions.  The dense formulation (SGD on 2^n x 2^n matrices, 10,000 steps per sample)
 is timed over a few steps on one sample and scaled to 32 samples x 10,000 steps (marked ~).
 
-Run with ``make bench`` or ``python bench/tracker.py``.
+Run with ``make bench`` or ``python bench/tracker.py``.  ``--warm`` times instead the AND-OR
+solves of consecutive checkpoints started cold and from the previous checkpoint's results.
 """
 
 from __future__ import annotations
@@ -74,5 +75,48 @@ def main() -> None:
           "~" + format_seconds(t_dense_total), f"~{t_dense_total / t_update:,.0f}×"]])
 
 
+def warm() -> None:
+    """The AND-OR solves of consecutive checkpoints, cold and warm-started from the previous
+    checkpoint's results (hs.and_or(..., warm_start=)), at the tracker's settings."""
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(0)
+    model, x, y, classes, _ = tabular_problem(rng)
+    x_train, y_train, x_test, y_test = noisy_split(x, y, 120, classes, rng)
+    players = hs.players.groups([[i] for i in range(PLAYERS)], n_features=30)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.02)
+    options = {"noise_bound": 0.02, "tol": 1e-2, "show_progress": False}
+    rows, previous = [], {}
+    for epoch in range(1, 22):
+        model.train()
+        for batch in torch.randperm(len(x_train)).split(16):
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch]).backward()
+            optimizer.step()
+        if epoch not in (12, 20, 21):
+            continue
+        model.eval()
+        values = hs.model_game(model, x_test[:PROBES], y_test[:PROBES], players=players,
+                               show_progress=False).values()
+        start = time.perf_counter()
+        cold = hs.and_or(values, **options)
+        t_cold = time.perf_counter() - start
+        for earlier in (epoch - 1, 12):
+            if earlier == epoch or earlier not in previous:
+                continue
+            start = time.perf_counter()
+            warm_result = hs.and_or(values, warm_start=previous[earlier], **options)
+            t_warm = time.perf_counter() - start
+            rows.append([f"{epoch}", f"{earlier}", f"{int(cold.iterations.sum()):,}",
+                         format_seconds(t_cold), f"{int(warm_result.iterations.sum()):,}",
+                         format_seconds(t_warm),
+                         f"{cold.iterations.sum() / warm_result.iterations.sum():.2f}×"])
+        previous[epoch] = cold
+    print_table(["epoch", "started from epoch", "cold iterations", "time", "warm iterations",
+                 "time", "cold/warm iterations"], rows)
+
+
 if __name__ == "__main__":
-    main()
+    if "--warm" in sys.argv[1:]:
+        warm()
+    else:
+        main()

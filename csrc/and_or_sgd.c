@@ -66,12 +66,6 @@ typedef struct {
     double lr, momentum;
 } problem;
 
-static int scratch_init(const void *context, void **scratch) {
-    const problem *p = context;
-    *scratch = malloc(((size_t)8 << p->n) * sizeof(double));
-    return *scratch ? HS_OK : HS_ENOMEM;
-}
-
 static int solve_one(const void *context, hs_index g, void *scratch, int parallel) {
     const problem *p = context;
     const hs_index at = g << p->n;
@@ -86,6 +80,7 @@ int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *o
     if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || iterations < 0) return HS_EINVAL;
     const problem p = {v, tau, and_out, or_out, noise_out, objective, n, iterations, lr,
                        momentum};
-    const hs_games games = {&p, scratch_init, free, solve_one, 0, 0};
+    const hs_games games = {.context = &p, .solve = solve_one,
+                            .scratch_bytes = ((size_t)8 << n) * sizeof(double)};
     return hs_run_games(&games, batch, n);
 }

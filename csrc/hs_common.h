@@ -88,20 +88,21 @@ void hs_set_num_threads(int threads);
 /*
  * A batch of independent games and how to solve one (see hs_run_games).
  *
- * scratch_init: allocates one thread's scratch into *scratch (NULL when none is needed);
- *               returns HS_OK or an error.  May be NULL (no scratch).
- * scratch_free: frees it (called only after a successful init).  May be NULL.
- * solve:        solves game `game` with that scratch; `parallel` is 1 when the game has
- *               the cores to itself (its butterflies may start teams), 0 when it runs on
- *               one thread among others.  Returns HS_OK or an error.
- * min_work:     one game per thread only when batch x 2^n reaches this many values.
- * balance:      1 to hand games out one at a time (their costs differ), 0 in equal blocks.
+ * solve:         solves game `game` with one thread's scratch; `parallel` is 1 when the
+ *                game has the cores to itself (its butterflies may start teams), 0 when it
+ *                runs on one thread among others.  Returns HS_OK or an error.
+ * scratch_bytes: the scratch each thread needs, allocated and freed by the runner (0: none).
+ * scratch_init, scratch_free: instead, the kernel's own scratch (NULL: scratch_bytes);
+ *                init returns HS_OK or an error, free is called only after a successful init.
+ * min_work:      one game per thread only when batch x 2^n reaches this many values.
+ * balance:       1 to hand games out one at a time (their costs differ), 0 in equal blocks.
  */
 typedef struct {
     const void *context;
+    int (*solve)(const void *context, hs_index game, void *scratch, int parallel);
+    size_t scratch_bytes;
     int (*scratch_init)(const void *context, void **scratch);
     void (*scratch_free)(void *scratch);
-    int (*solve)(const void *context, hs_index game, void *scratch, int parallel);
     hs_index min_work;
     int balance;
 } hs_games;

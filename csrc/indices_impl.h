@@ -63,14 +63,6 @@ typedef struct {
     const double *t, *w;
 } FN(superset_problem);
 
-/* A second array of 2^n when the quadrature has several nodes. */
-static int FN(superset_scratch)(const void *context, void **scratch) {
-    const FN(superset_problem) *p = context;
-    if (p->nodes == 1) return HS_OK;
-    *scratch = malloc(((size_t)1 << p->n) * sizeof(REAL));
-    return *scratch ? HS_OK : HS_ENOMEM;
-}
-
 static int FN(superset_one)(const void *context, hs_index g, void *scratch, int parallel) {
     const FN(superset_problem) *p = context;
     const hs_index at = g << p->n;
@@ -95,7 +87,9 @@ int FN(hs_superset_index)(const REAL *m, REAL *out, hs_index batch, int n, int i
         return HS_EINVAL;
     }
     const FN(superset_problem) p = {m, out, n, nodes, t, w};
-    const hs_games games = {&p, FN(superset_scratch), free, FN(superset_one),
-                            HS_PARALLEL_MIN_WORK, 0};
+    /* a second array of 2^n when the quadrature has several nodes */
+    const hs_games games = {.context = &p, .solve = FN(superset_one),
+                            .scratch_bytes = nodes > 1 ? ((size_t)1 << n) * sizeof(REAL) : 0,
+                            .min_work = HS_PARALLEL_MIN_WORK};
     return hs_run_games(&games, batch, n);
 }

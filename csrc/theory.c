@@ -72,12 +72,6 @@ typedef struct {
     hs_butterfly_spec into, back;
 } problem;
 
-static int scratch_init(const void *context, void **scratch) {
-    const problem *p = context;
-    *scratch = malloc(((size_t)1 << p->n) * sizeof(double));
-    return *scratch ? HS_OK : HS_ENOMEM;
-}
-
 static int predict_one(const void *context, hs_index g, void *scratch, int parallel) {
     const problem *p = context;
     const hs_index size = (hs_index)1 << p->n;
@@ -102,7 +96,8 @@ int hs_theory_predict(const double *w_star, const double *sigma2, double *out,
     }
     const problem p = {w_star, sigma2, weight, out, count, n,
                        kronecker(vinv, HS_COPY_PLAIN), kronecker(v, HS_COPY_NONE)};
-    const hs_games games = {&p, scratch_init, free, predict_one, 0, 0};
+    const hs_games games = {.context = &p, .solve = predict_one,
+                            .scratch_bytes = ((size_t)1 << n) * sizeof(double)};
     const int status = hs_run_games(&games, batch, n);
     free(weight);
     return status;

@@ -2,6 +2,8 @@
  * The number of threads the kernels use, and how a batch of games shares them.
  * Without OpenMP everything runs on one.
  */
+#include <stdlib.h>
+
 #include "hs_common.h"
 
 static int hs_threads = 0; /* 0: OpenMP's own default */
@@ -20,11 +22,17 @@ void hs_set_num_threads(int threads) {
 
 static int scratch_init(const hs_games *games, void **scratch) {
     *scratch = NULL;
-    return games->scratch_init ? games->scratch_init(games->context, scratch) : HS_OK;
+    if (games->scratch_init) return games->scratch_init(games->context, scratch);
+    if (games->scratch_bytes == 0) return HS_OK;
+    *scratch = malloc(games->scratch_bytes);
+    return *scratch ? HS_OK : HS_ENOMEM;
 }
 
 static void scratch_free(const hs_games *games, void *scratch) {
-    if (games->scratch_free) games->scratch_free(scratch);
+    if (games->scratch_init)
+        games->scratch_free(scratch);
+    else
+        free(scratch);
 }
 
 /* One game of a thread in the team (`ready`: its scratch's status); errors go to *status. */

@@ -86,6 +86,7 @@ int FN(hs_transform)(const REAL *in, REAL *out, hs_index batch, int n, int kind)
     if (n < 0 || n > HS_MAX_PLAYERS || kind < 0 || kind >= HS_TRANSFORM_COUNT || batch < 0)
         return HS_EINVAL;
     const FN(transform_problem) p = {in, out, n, kind};
-    const hs_games games = {&p, NULL, NULL, FN(transform_one), HS_PARALLEL_MIN_WORK, 0};
+    const hs_games games = {.context = &p, .solve = FN(transform_one),
+                            .min_work = HS_PARALLEL_MIN_WORK};
     return hs_run_games(&games, batch, n);
 }

@@ -426,7 +426,9 @@ static void test_run_games(void) {
                 run_record r;
                 memset(&r, 0, sizeof(r));
                 r.fail_game = -1;
-                const hs_games games = {&r, record_scratch, free, record_solve, 0, balance};
+                const hs_games games = {.context = &r, .solve = record_solve,
+                                        .scratch_init = record_scratch, .scratch_free = free,
+                                        .balance = balance};
                 CHECK(hs_run_games(&games, batch, 3) == HS_OK, "run status batch %ld", (long)batch);
                 for (hs_index g = 0; g < batch; ++g) {
                     CHECK(r.solved[g] == 1, "game %ld solved once", (long)g);
@@ -444,7 +446,8 @@ static void test_run_games(void) {
         run_record r;
         memset(&r, 0, sizeof(r));
         r.fail_game = -1;
-        const hs_games small = {&r, record_scratch, free, record_solve, 1 << 10, 0};
+        const hs_games small = {.context = &r, .solve = record_solve,
+                                .scratch_bytes = 16, .min_work = 1 << 10};
         CHECK(hs_run_games(&small, 4, 3) == HS_OK, "small batch status");
         for (int g = 0; g < 4; ++g)
             CHECK(r.solved[g] == 1 && r.parallel[g] == (4 < threads), "small batch game %d", g);
