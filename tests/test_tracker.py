@@ -60,15 +60,21 @@ def test_records_and_history(method):
     assert dist.shape == (3, 5) and np.allclose(dist.mean(axis=1), 1.0)
 
 
-def test_distribution_equals_direct_computation_from_saved_interactions(tmp_path):
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_distribution_equals_direct_computation_from_saved_interactions(tmp_path, warm_start):
+    """Checkpoint 1 is the decomposition of its saved values, solved cold or from
+    checkpoint 0's results (warm_start), and its solver record is that solve's."""
     model, x, y = make_problem(1)
     tracker = hs.DynamicsTracker(model, x[:4], y[:4], method="and-or", keep_interactions=True,
-                                 directory=tmp_path / "run")
+                                 directory=tmp_path / "run", warm_start=warm_start)
     run(tracker, model, x, y, 2)
-    values = tracker.store.read_checkpoint(1)["values"]
-    split = hs.and_or(values, noise_bound=0.02, tol=1e-2)
+    first, values = (tracker.store.read_checkpoint(e)["values"] for e in (0, 1))
+    start = hs.and_or(first, noise_bound=0.02, tol=1e-2) if warm_start else None
+    split = hs.and_or(values, noise_bound=0.02, tol=1e-2, warm_start=start)
+    assert np.all(split.converged)
     direct = hs.order_distribution(split.and_interactions, split.or_interactions, values=values)
     np.testing.assert_allclose(tracker.distribution().loc[1].to_numpy(), direct.distribution)
+    np.testing.assert_array_equal(tracker.records[1]["solver"]["gap"], split.gap)
     plain = hs.order_distribution(hs.and_interactions(values), values=values)
     np.testing.assert_allclose(tracker.distribution("harsanyi").loc[1].to_numpy(),
                                plain.distribution)
