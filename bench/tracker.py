@@ -29,22 +29,28 @@ PROBES = 32
 PLAYERS = 12
 
 
-def main() -> None:
+def training():
+    """The demo's MLP, a function running one epoch of its training, its probe samples and
+    the players."""
     torch.set_num_threads(2)
     rng = np.random.default_rng(0)
     model, x, y, classes, _ = tabular_problem(rng)
     x_train, y_train, x_test, y_test = noisy_split(x, y, 120, classes, rng)
     players = hs.players.groups([[i] for i in range(PLAYERS)], n_features=30)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.02)
-    loss_fn = torch.nn.functional.cross_entropy
 
     def epoch():
         model.train()
         for batch in torch.randperm(len(x_train)).split(16):
             optimizer.zero_grad()
-            loss_fn(model(x_train[batch]), y_train[batch]).backward()
+            torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch]).backward()
             optimizer.step()
 
+    return model, epoch, x_test[:PROBES], y_test[:PROBES], players
+
+
+def main() -> None:
+    model, epoch, probe_x, probe_y, players = training()
     for _ in range(20):  # a model part-way through training
         epoch()
     start = time.perf_counter()
@@ -52,14 +58,14 @@ def main() -> None:
         epoch()
     t_epoch = (time.perf_counter() - start) / 5
 
-    tracker = hs.DynamicsTracker(model, x_test[:PROBES], y_test[:PROBES], players=players,
+    tracker = hs.DynamicsTracker(model, probe_x, probe_y, players=players,
                                  method="and-or")
     start = time.perf_counter()
     tracker.update(25)
     t_update = time.perf_counter() - start
     gaps = tracker.records[25]["solver"]["gap"]
 
-    values = hs.model_game(model, x_test[:1], y_test[:1], players=players).values()[0]
+    values = hs.model_game(model, probe_x[:1], probe_y[:1], players=players).values()[0]
     tau = 0.02 * abs(values[-1] - values[0])
     steps = 20
     _, t_dense = dense_sgd(values, tau, steps)
@@ -78,24 +84,15 @@ def main() -> None:
 def warm() -> None:
     """The AND-OR solves of consecutive checkpoints, cold and warm-started from the previous
     checkpoint's results (hs.and_or(..., warm_start=)), at the tracker's settings."""
-    torch.set_num_threads(2)
-    rng = np.random.default_rng(0)
-    model, x, y, classes, _ = tabular_problem(rng)
-    x_train, y_train, x_test, y_test = noisy_split(x, y, 120, classes, rng)
-    players = hs.players.groups([[i] for i in range(PLAYERS)], n_features=30)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.02)
+    model, train_epoch, probe_x, probe_y, players = training()
     options = {"noise_bound": 0.02, "tol": 1e-2, "show_progress": False}
     rows, previous = [], {}
     for epoch in range(1, 22):
-        model.train()
-        for batch in torch.randperm(len(x_train)).split(16):
-            optimizer.zero_grad()
-            torch.nn.functional.cross_entropy(model(x_train[batch]), y_train[batch]).backward()
-            optimizer.step()
+        train_epoch()
         if epoch not in (12, 20, 21):
             continue
         model.eval()
-        values = hs.model_game(model, x_test[:PROBES], y_test[:PROBES], players=players,
+        values = hs.model_game(model, probe_x, probe_y, players=players,
                                show_progress=False).values()
         start = time.perf_counter()
         cold = hs.and_or(values, **options)
