@@ -69,8 +69,8 @@ class DynamicsTracker:
         is loose by default, since the order distribution needs no more.
     warm_start : bool, default True
         Start each checkpoint's AND-OR solve from the previous checkpoint's results
-        (``hs.and_or(..., warm_start=)``): 1.4x fewer iterations one epoch apart, as many
-        eight epochs apart (``python bench/tracker.py --warm``).  Every result is certified
+        (``hs.and_or(..., warm_start=)``): 1.4x fewer iterations one epoch apart, about
+        as many eight epochs apart (``python bench/tracker.py --warm``).  Every result is certified
         to `tol` either way, but a resumed tracker starts cold, so its next checkpoint may
         differ from an uninterrupted run's within that tolerance.
     show_progress : bool, default False
