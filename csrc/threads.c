@@ -48,8 +48,8 @@ static void solve_in_team(const hs_games *games, hs_index g, void *scratch, int 
 int hs_run_games(const hs_games *games, hs_index batch, int n) {
     const int threads = hs_get_num_threads();
     const int covered = batch >= threads;
-    int status = HS_OK;
     if (batch == 0) return HS_OK;
+    int status = HS_OK;
     if (!covered || batch <= 1 || (batch << n) < games->min_work) {
         void *scratch;
         status = scratch_init(games, &scratch);

@@ -70,9 +70,9 @@ class DynamicsTracker:
     warm_start : bool, default True
         Start each checkpoint's AND-OR solve from the previous checkpoint's results
         (``hs.and_or(..., warm_start=)``): 1.4x fewer iterations one epoch apart, about
-        as many eight epochs apart (``python bench/tracker.py --warm``).  Every result is certified
-        to `tol` either way, but a resumed tracker starts cold, so its next checkpoint may
-        differ from an uninterrupted run's within that tolerance.
+        as many eight epochs apart (``python bench/tracker.py --warm``).  Every result is
+        certified to `tol` either way, but a resumed tracker starts cold, so its next
+        checkpoint may differ from an uninterrupted run's within that tolerance.
     show_progress : bool, default False
         Progress bars inside each update.
     """
@@ -82,9 +82,8 @@ class DynamicsTracker:
                  directory=None, keep_interactions: bool = False,
                  ratio: float = DYNAMICS_RATIO, noise_bound: float = 0.02, tol: float = 1e-2,
                  max_iter: int = 100_000, warm_start: bool = True, batch_size: int = 512,
-                 device=None,
-                 show_progress: bool = False, additional_forward_args=None, embedding=None,
-                 masked_input=None, _resumed=None):
+                 device=None, show_progress: bool = False, additional_forward_args=None,
+                 embedding=None, masked_input=None, _resumed=None):
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
         self.model = model
@@ -279,17 +278,17 @@ class DynamicsTracker:
 
     def _split(self, values):
         """The AND-OR decomposition of this checkpoint's games: the previous checkpoint's when
-        the games are the same, otherwise solved (from the previous results if warm_start)."""
+        the games are the same, otherwise solved (from the previous results if warm_start).
+        The previous checkpoint's games are ``self._latest_values``, not yet replaced."""
         previous = self._previous_split
-        if previous is not None and np.array_equal(previous[0], values):
-            return previous[1]
-        start = previous[1] if previous is not None and self.warm_start else None
-        if start is not None and np.shape(start.and_interactions) != values.shape:
-            start = None
-        split = and_or(values, **self.solver_options, warm_start=start,
-                       show_progress=self.show_progress)
-        self._previous_split = (values, split)
-        return split
+        if previous is not None:
+            if np.array_equal(self._latest_values[1], values):
+                return previous
+            if not self.warm_start or np.shape(previous.and_interactions) != values.shape:
+                previous = None
+        self._previous_split = and_or(values, **self.solver_options, warm_start=previous,
+                                      show_progress=self.show_progress)
+        return self._previous_split
 
     # -- records on disk -------------------------------------------------------------------
 
