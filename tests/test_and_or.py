@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -135,9 +137,33 @@ def test_gamma_reproduces_the_split():
 
 def test_iteration_limit_reports_no_convergence():
     v = np.random.default_rng(7).standard_normal(256)
-    result = hs.and_or(v, tol=1e-12, max_iter=100)
+    with pytest.warns(hs.ConvergenceWarning, match=r"1 of 1 .*max_iter=100 .*warm_start") as w:
+        result = hs.and_or(v, tol=1e-12, max_iter=100)
     assert not result.converged and result.gap > 1e-12 and result.iterations == 100
+    assert f"gap of up to {float(result.gap):.2g}" in str(w[0].message)
+    assert w[0].filename == __file__  # points at the caller's line
     assert faithfulness_error(result, v) < 1e-9
+
+
+def test_only_games_that_stop_short_are_counted_in_the_warning():
+    easy = np.zeros(1 << 6)  # optimum 0: certified at the first check
+    hard = np.random.default_rng(8).standard_normal(1 << 6)
+    with pytest.warns(hs.ConvergenceWarning, match=r"^1 of 2 "):
+        result = hs.and_or(np.stack([easy, hard]), tol=1e-12, max_iter=64)
+    assert list(result.converged) == [True, False]
+
+
+def test_a_converged_decomposition_does_not_warn():
+    v = np.random.default_rng(9).standard_normal(1 << 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", hs.ConvergenceWarning)
+        assert hs.and_or(v, tol=1e-4).converged
+
+
+def test_tol_must_be_finite_and_positive():
+    for tol in (0.0, -1e-3, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="tol must be positive and finite"):
+            hs.and_or(np.zeros(4), tol=tol)
 
 
 class TestWarmStart:
@@ -145,7 +171,8 @@ class TestWarmStart:
     def test_an_unconverged_result_continues_to_the_optimum(self, precision):
         """A result stopped by max_iter, passed back, goes on to a certified optimum."""
         v = np.random.default_rng(21).standard_normal((2, 1 << 6))
-        stopped = hs.and_or(v, tol=1e-9, max_iter=128, precision=precision)
+        with pytest.warns(hs.ConvergenceWarning, match="2 of 2"):
+            stopped = hs.and_or(v, tol=1e-9, max_iter=128, precision=precision)
         assert not np.any(stopped.converged)
         assert stopped.dual.shape == v.shape and np.all(stopped.primal_weight > 0)
         resumed = hs.and_or(v, tol=1e-6, warm_start=stopped, precision=precision)

@@ -9,7 +9,7 @@ The definitions, conventions and published settings the package follows are in
 from importlib.metadata import PackageNotFoundError, version
 
 from . import phases, theory
-from .and_or import AndOrResult, and_or
+from .and_or import AndOrResult, ConvergenceWarning, and_or
 from .dynamics import OrderDistribution, order_distribution
 from .indices import banzhaf_values, interaction_index, shapley_values
 from .result import Interactions, load
@@ -82,6 +82,7 @@ __all__ = [
     "load",
     "and_or",
     "AndOrResult",
+    "ConvergenceWarning",
     "and_interactions",
     "and_values",
     "or_interactions",

@@ -15,6 +15,7 @@ to compare with published numbers.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,10 +26,18 @@ from ._validation import game_array, positive_int, require_finite
 from .subsets import subset_sizes
 from .transforms import and_values
 
-__all__ = ["AndOrResult", "and_or"]
+__all__ = ["AndOrResult", "ConvergenceWarning", "and_or"]
 
 METHODS = ("pdhg", "sgd")
 PRECISIONS = ("mixed", "double")
+
+
+class ConvergenceWarning(UserWarning):
+    """An AND-OR decomposition ran out of iterations before its gap reached ``tol``.
+
+    The result is still exactly faithful and certified: its objective is within ``gap`` of
+    the optimum.  ``warnings.simplefilter("ignore", hs.ConvergenceWarning)`` silences it.
+    """
 
 
 @dataclass(eq=False)
@@ -146,12 +155,13 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
 
     if method == "pdhg":
         max_iter = positive_int(max_iter, "max_iter")
-        if not tol > 0:
-            raise ValueError(f"tol must be positive, got {tol!r}")
+        if not (tol > 0 and np.isfinite(tol)):
+            raise ValueError(f"tol must be positive and finite, got {tol!r}")
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
         start = _warm_start(warm_start, v.shape)
         parts = _pdhg(games, tau, n, tol, max_iter, precision == "mixed", show_progress, start)
+        _warn_unconverged(parts[7], parts[4], tol, max_iter)
     else:
         if warm_start is not None:
             raise ValueError("warm_start is for method='pdhg' (SGD follows a fixed schedule)")
@@ -172,6 +182,21 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         shaped(a), shaped(o), shaped(gamma), shaped(noise), shaped(objective), shaped(gap),
         shaped(dual_bound), shaped(iters), shaped(converged), shaped(tau), method,
         shaped(dual), shaped(weight))
+
+
+def _warn_unconverged(converged, gap, tol, max_iter):
+    """A ConvergenceWarning naming how many games stopped short of `tol`, how far, and what
+    to do about it."""
+    stopped = int(np.size(converged) - np.count_nonzero(converged))
+    if stopped == 0:
+        return
+    worst = float(np.max(gap[~converged]))
+    warnings.warn(
+        f"{stopped} of {np.size(converged)} AND-OR decomposition(s) used all max_iter="
+        f"{max_iter} iterations with a certified gap of up to {worst:.2g} (tol {tol:.2g}); "
+        "each objective is still within its gap of the optimum. To go on, call "
+        "hs.and_or(values, ..., warm_start=result) (or raise max_iter); to accept such a gap, "
+        f"pass tol={worst:.0e} or above", ConvergenceWarning, stacklevel=3)
 
 
 def _warm_start(result, shape):
