@@ -12,6 +12,7 @@ Typical use::
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -19,7 +20,7 @@ import torch
 
 from . import players as players_module
 from ._progress import progress_bar
-from .and_or import and_or
+from .and_or import ConvergenceWarning, and_or
 from .checkpoint_store import CheckpointStore, CorruptCheckpointError
 from .dynamics import DYNAMICS_RATIO, OrderDistribution, order_distribution
 from .game import ModelGame
@@ -66,7 +67,9 @@ class DynamicsTracker:
         Salience: ``|I(S)| >= ratio · E_x|v(x) - v(x_∅)|`` (NeurIPS'24).
     noise_bound, tol, max_iter
         Options of the AND-OR solver (NeurIPS'24 uses noise bound 0.02); the tolerance
-        is loose by default, since the order distribution needs no more.
+        is loose by default, since the order distribution needs no more.  A checkpoint
+        whose games run out of iterations gives one ConvergenceWarning naming its epoch
+        (its record's ``solver`` entry holds every game's gap).
     warm_start : bool, default True
         Start each checkpoint's AND-OR solve from the previous checkpoint's results
         (``hs.and_or(..., warm_start=)``): 1.4x fewer iterations one epoch apart, about
@@ -266,6 +269,7 @@ class DynamicsTracker:
         tau = distributions["harsanyi"].threshold
         if self.method == "and-or":
             split = self._split(values)
+            self._warn_unconverged(epoch, split)
             distributions["and-or"] = order_distribution(
                 split.and_interactions, split.or_interactions, threshold=tau)
             solver = {"gap": np.atleast_1d(split.gap), "converged": np.atleast_1d(split.converged)}
@@ -275,6 +279,19 @@ class DynamicsTracker:
                   "losses": dict(self.losses.get(epoch, {})), "solver": solver,
                   "distributions": distributions}
         return record, values
+
+    def _warn_unconverged(self, epoch, split):
+        converged = np.atleast_1d(split.converged)
+        if np.all(converged):
+            return
+        worst = float(np.max(np.atleast_1d(split.gap)[~converged]))
+        options = self.solver_options
+        warnings.warn(
+            f"epoch {epoch}: {np.size(converged) - np.count_nonzero(converged)} of "
+            f"{np.size(converged)} AND-OR decompositions used all max_iter="
+            f"{options['max_iter']} iterations with a certified gap of up to {worst:.2g} "
+            f"(tol {options['tol']:.2g}); raise DynamicsTracker(max_iter=...) or tol to "
+            "change this", ConvergenceWarning, stacklevel=4)
 
     def _split(self, values):
         """The AND-OR decomposition of this checkpoint's games: the previous checkpoint's when
@@ -286,8 +303,10 @@ class DynamicsTracker:
                 return previous
             if not self.warm_start or np.shape(previous.and_interactions) != values.shape:
                 previous = None
-        self._previous_split = and_or(values, **self.solver_options, warm_start=previous,
-                                      show_progress=self.show_progress)
+        with warnings.catch_warnings():  # one warning per checkpoint, from _measure
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self._previous_split = and_or(values, **self.solver_options, warm_start=previous,
+                                          show_progress=self.show_progress)
         return self._previous_split
 
     # -- records on disk -------------------------------------------------------------------
