@@ -165,3 +165,11 @@ def test_saved_files_get_the_usual_permissions(result, tmp_path):
     os.umask(mask)
     path = result.save(tmp_path / "r.npz")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_explain_that_runs_out_of_iterations_warns_at_the_callers_line():
+    x = torch.randn(5, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
+    with pytest.warns(hs.ConvergenceWarning, match="1 of 1 .*max_iter=16") as caught:
+        res = hs.explain(models.mlp(5), x, method="and-or", tol=1e-12, max_iter=16)
+    assert caught[0].filename == __file__
+    assert res.settings["and_or"]["converged"] == [False]

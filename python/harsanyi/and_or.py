@@ -15,7 +15,6 @@ to compare with published numbers.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 from . import _core
 from ._progress import progress_bar
 from ._validation import game_array, positive_int, require_finite
+from ._warnings import warn_at_caller
 from .subsets import subset_sizes
 from .transforms import and_values
 
@@ -191,12 +191,12 @@ def _warn_unconverged(converged, gap, tol, max_iter):
     if stopped == 0:
         return
     worst = float(np.max(gap[~converged]))
-    warnings.warn(
+    warn_at_caller(
         f"{stopped} of {np.size(converged)} AND-OR decomposition(s) used all max_iter="
         f"{max_iter} iterations with a certified gap of up to {worst:.2g} (tol {tol:.2g}); "
         "each objective is still within its gap of the optimum. To go on, call "
         "hs.and_or(values, ..., warm_start=result) (or raise max_iter); to accept such a gap, "
-        f"pass tol={worst:.0e} or above", ConvergenceWarning, stacklevel=3)
+        f"pass tol={worst:.0e} or above", ConvergenceWarning)
 
 
 def _warm_start(result, shape):

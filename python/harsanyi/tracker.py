@@ -20,6 +20,7 @@ import torch
 
 from . import players as players_module
 from ._progress import progress_bar
+from ._warnings import warn_at_caller
 from .and_or import ConvergenceWarning, and_or
 from .checkpoint_store import CheckpointStore, CorruptCheckpointError
 from .dynamics import DYNAMICS_RATIO, OrderDistribution, order_distribution
@@ -286,12 +287,12 @@ class DynamicsTracker:
             return
         worst = float(np.max(np.atleast_1d(split.gap)[~converged]))
         options = self.solver_options
-        warnings.warn(
+        warn_at_caller(
             f"epoch {epoch}: {np.size(converged) - np.count_nonzero(converged)} of "
             f"{np.size(converged)} AND-OR decompositions used all max_iter="
             f"{options['max_iter']} iterations with a certified gap of up to {worst:.2g} "
             f"(tol {options['tol']:.2g}); raise DynamicsTracker(max_iter=...) or tol to "
-            "change this", ConvergenceWarning, stacklevel=4)
+            "change this", ConvergenceWarning)
 
     def _split(self, values):
         """The AND-OR decomposition of this checkpoint's games: the previous checkpoint's when
