@@ -171,9 +171,8 @@ def main() -> None:
             ])
             print(" | ".join(rows[-1]), flush=True)
     print()
-    print_table(["n", "game", "ours", "gap", "iterations", "time", "in double", "dense SGD", "time", "HiGHS",
-                 "time",
-                 "ours/HiGHS", "SGD time/ours", "HiGHS time/ours"], rows)
+    print_table(["n", "game", "ours", "gap", "iterations", "time", "in double", "dense SGD",
+                 "time", "HiGHS", "time", "ours/HiGHS", "SGD time/ours", "HiGHS time/ours"], rows)
 
 
 if __name__ == "__main__":

@@ -80,7 +80,6 @@ def test_distribution_equals_direct_computation_from_saved_interactions(tmp_path
                                plain.distribution)
 
 
-
 def test_a_checkpoint_that_runs_out_of_iterations_warns_once_with_its_epoch():
     model, x, y = make_problem()
     tracker = hs.DynamicsTracker(model, x[:6], y[:6], method="and-or", tol=1e-12, max_iter=64)
@@ -91,6 +90,7 @@ def test_a_checkpoint_that_runs_out_of_iterations_warns_once_with_its_epoch():
     assert messages[0].startswith("epoch 0: 6 of 6 AND-OR decompositions used all max_iter=64")
     assert caught[0].filename == __file__  # points at the training loop's update call
     assert not np.any(tracker.records[0]["solver"]["converged"])
+
 
 def test_unchanged_weights_give_identical_rows():
     model, x, y = make_problem(2)

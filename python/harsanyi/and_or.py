@@ -161,7 +161,6 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
             raise ValueError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
         start = _warm_start(warm_start, v.shape)
         parts = _pdhg(games, tau, n, tol, max_iter, precision == "mixed", show_progress, start)
-        _warn_unconverged(parts[7], parts[4], tol, max_iter)
     else:
         if warm_start is not None:
             raise ValueError("warm_start is for method='pdhg' (SGD follows a fixed schedule)")
@@ -171,6 +170,12 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         parts = _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress)
 
     a, o, noise, objective, gap, dual_bound, iters, converged, dual, weight = parts
+    shortfall = unconverged_summary(converged, gap, tol, max_iter)
+    if shortfall:
+        warn_at_caller(f"{shortfall}; each objective is still within its gap of the optimum. "
+                       "To go on, call hs.and_or(values, ..., warm_start=result) (or raise "
+                       "max_iter); to accept such a gap, pass a tol at least that gap",
+                       ConvergenceWarning)
     gamma = and_values(a) - 0.5 * (games + noise)
 
     def shaped(arr):
@@ -184,19 +189,16 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         shaped(dual), shaped(weight))
 
 
-def _warn_unconverged(converged, gap, tol, max_iter):
-    """A ConvergenceWarning naming how many games stopped short of `tol`, how far, and what
-    to do about it."""
+def unconverged_summary(converged, gap, tol, max_iter) -> str | None:
+    """How many games stopped at `max_iter` short of `tol`, and their largest gap; None
+    when every game converged."""
+    converged = np.atleast_1d(converged)
     stopped = int(np.size(converged) - np.count_nonzero(converged))
     if stopped == 0:
-        return
-    worst = float(np.max(gap[~converged]))
-    warn_at_caller(
-        f"{stopped} of {np.size(converged)} AND-OR decomposition(s) used all max_iter="
-        f"{max_iter} iterations with a certified gap of up to {worst:.2g} (tol {tol:.2g}); "
-        "each objective is still within its gap of the optimum. To go on, call "
-        "hs.and_or(values, ..., warm_start=result) (or raise max_iter); to accept such a gap, "
-        f"pass tol={worst:.0e} or above", ConvergenceWarning)
+        return None
+    worst = float(np.max(np.atleast_1d(gap)[~converged]))
+    return (f"{stopped} of {np.size(converged)} AND-OR decompositions used all max_iter="
+            f"{max_iter} iterations with a certified gap of up to {worst:.2g} (tol {tol:.2g})")
 
 
 def _warm_start(result, shape):

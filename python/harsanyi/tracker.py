@@ -21,7 +21,7 @@ import torch
 from . import players as players_module
 from ._progress import progress_bar
 from ._warnings import warn_at_caller
-from .and_or import ConvergenceWarning, and_or
+from .and_or import ConvergenceWarning, and_or, unconverged_summary
 from .checkpoint_store import CheckpointStore, CorruptCheckpointError
 from .dynamics import DYNAMICS_RATIO, OrderDistribution, order_distribution
 from .game import ModelGame
@@ -282,17 +282,12 @@ class DynamicsTracker:
         return record, values
 
     def _warn_unconverged(self, epoch, split):
-        converged = np.atleast_1d(split.converged)
-        if np.all(converged):
-            return
-        worst = float(np.max(np.atleast_1d(split.gap)[~converged]))
         options = self.solver_options
-        warn_at_caller(
-            f"epoch {epoch}: {np.size(converged) - np.count_nonzero(converged)} of "
-            f"{np.size(converged)} AND-OR decompositions used all max_iter="
-            f"{options['max_iter']} iterations with a certified gap of up to {worst:.2g} "
-            f"(tol {options['tol']:.2g}); raise DynamicsTracker(max_iter=...) or tol to "
-            "change this", ConvergenceWarning)
+        shortfall = unconverged_summary(split.converged, split.gap, options["tol"],
+                                        options["max_iter"])
+        if shortfall:
+            warn_at_caller(f"epoch {epoch}: {shortfall}; raise DynamicsTracker(max_iter=...) "
+                           "or tol to change this", ConvergenceWarning)
 
     def _split(self, values):
         """The AND-OR decomposition of this checkpoint's games: the previous checkpoint's when
