@@ -12,7 +12,8 @@ scaled to 10,000 (marked ~).
 Run with ``make bench`` or ``python bench/and_or.py``.  ``--scale`` times instead the two
 scale targets: one planted game at n = 16, and a batch of 100 games of the trained MLP
 (its first 100 samples) at n = 10, both at tol 1e-3 and at the default 1e-4 for the batch,
-each in mixed and in double precision.  ``--warm`` times warm starts (``warm_start=``): games
+each in mixed and in double precision; and, for the time per sample when many are
+explained, a batch of the MLP's first 8 games at n = 12 (one game per core).  ``--warm`` times warm starts (``warm_start=``): games
 of the MLP solved from the same samples' results a few training steps earlier, and a
 result refined to a tighter tolerance.
 """
@@ -81,6 +82,8 @@ def scale() -> None:
     cases = [("planted, n = 16", planted, {"absolute_bound": 1.2e-3, "max_iter": 1_000_000},
               1e-3)]
     cases += [("trained MLP, n = 10", games, {"noise_bound": 0.04}, tol) for tol in (1e-3, 1e-4)]
+    cases.append(("trained MLP, n = 12", model_games(12, samples=8),
+                  {"noise_bound": 0.04, "max_iter": MAX_ITER}, 1e-3))
     rows = []
     for name, v, options, tol in cases:
         for precision in ("mixed", "double"):
@@ -88,13 +91,15 @@ def scale() -> None:
             result = hs.and_or(v, tol=tol, precision=precision, **options)
             seconds = time.perf_counter() - start
             iterations = int(np.sum(result.iterations))
-            rows.append([name, f"{np.size(result.objective)}", f"{tol:.0e}", precision,
+            count = np.size(result.objective)
+            rows.append([name, f"{count}", f"{tol:.0e}", precision,
                          f"{float(np.max(result.gap)):.1e}", f"{iterations:,}",
-                         format_seconds(seconds), format_seconds(seconds / iterations)])
+                         format_seconds(seconds), format_seconds(seconds / count),
+                         format_seconds(seconds / iterations)])
             print(" | ".join(rows[-1]), flush=True)
     print()
     print_table(["games", "count", "tol", "precision", "gap (max)", "iterations (sum)", "time",
-                 "per iteration"], rows)
+                 "per game", "per iteration"], rows)
 
 
 def warm() -> None:
