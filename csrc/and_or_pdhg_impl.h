@@ -21,7 +21,7 @@ typedef struct {
 
 static int FN(iterates_init)(FN(iterates) *w, hs_index size) {
     enum { ARRAYS = 18 };
-    w->block = malloc((size_t)size * ARRAYS * sizeof(REAL));
+    w->block = hs_aligned_alloc((size_t)size * ARRAYS * sizeof(REAL));
     if (!w->block) return HS_ENOMEM;
     REAL **slots[ARRAYS] = {&w->a,  &w->o,  &w->y,  &w->a0, &w->o0, &w->y0,
                             &w->a1, &w->o1, &w->y1, &w->ga, &w->go, &w->kx,

@@ -81,6 +81,16 @@ static inline int hs_ctz(uint64_t x) {
 #endif
 }
 
+/*
+ * Memory aligned to HS_ALIGNMENT bytes (a cache line), freed by hs_aligned_free; NULL
+ * when it cannot be had.  malloc aligns large blocks to 16 bytes only, and the AND-OR
+ * solver's step took 11.5 us at n = 12 on arrays 16 bytes off a 32-byte boundary against
+ * 9.2 us on aligned ones (a vector load then straddles two cache lines half the time).
+ */
+#define HS_ALIGNMENT 64
+void *hs_aligned_alloc(size_t bytes);
+void hs_aligned_free(void *memory);
+
 /* Threads the kernels may use (1 without OpenMP). */
 int hs_get_num_threads(void);
 void hs_set_num_threads(int threads);

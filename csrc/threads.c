@@ -24,7 +24,7 @@ static int scratch_init(const hs_games *games, void **scratch) {
     *scratch = NULL;
     if (games->scratch_init) return games->scratch_init(games->context, scratch);
     if (games->scratch_bytes == 0) return HS_OK;
-    *scratch = malloc(games->scratch_bytes);
+    *scratch = hs_aligned_alloc(games->scratch_bytes);
     return *scratch ? HS_OK : HS_ENOMEM;
 }
 
@@ -32,7 +32,7 @@ static void scratch_free(const hs_games *games, void *scratch) {
     if (games->scratch_init)
         games->scratch_free(scratch);
     else
-        free(scratch);
+        hs_aligned_free(scratch);
 }
 
 /* One game of a thread in the team (`ready`: its scratch's status); errors go to *status. */

@@ -166,6 +166,24 @@ def test_single_game_shape_and_n0(name):
     np.testing.assert_array_equal(out, [3.0])
 
 
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("n", [0, 3, 12])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_results_start_on_a_cache_line(rng, name, n, dtype):
+    """The results the kernels sweep are allocated 64-byte aligned (NumPy aligns to 16),
+    also in place of a strided `out`; a misaligned input is read as well as any."""
+    x = random_game(rng, n, (3,), dtype)
+    offset = np.empty(x.size + 1, dtype=dtype)[1:].reshape(x.shape)  # 4 or 8 bytes off
+    offset[...] = x
+    for values in (x, offset):
+        result = FUNCTIONS[name](values)
+        assert result.ctypes.data % 64 == 0 and result.flags.c_contiguous
+        np.testing.assert_array_equal(result, FUNCTIONS[name](x.copy()))
+    strided_out = np.empty((3, 2 << n), dtype=dtype)[:, ::2]
+    assert FUNCTIONS[name](x, out=strided_out) is strided_out
+    np.testing.assert_array_equal(strided_out, FUNCTIONS[name](x))
+
+
 def test_integer_and_bool_input_becomes_float64():
     assert hs.and_interactions(np.arange(8)).dtype == np.float64
     assert hs.and_interactions(np.arange(8) > 3).dtype == np.float64

@@ -145,6 +145,22 @@ def check_memory(nbytes: int, what: str) -> None:
         )
 
 
+# Byte alignment of the arrays the kernels sweep with vector loads (a cache line).  NumPy
+# aligns large arrays to 16 bytes only; a butterfly pass on float64 at n = 16 took 57 us
+# on such an array against 45 us on an aligned one (a 32-byte load then straddles two
+# cache lines half the time).
+_ALIGNMENT = 64
+
+
+def aligned_empty(shape: tuple[int, ...], dtype) -> np.ndarray:
+    """An uninitialised C-contiguous array whose data start on a cache-line boundary."""
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    raw = np.empty(nbytes + _ALIGNMENT, dtype=np.uint8)
+    start = -raw.ctypes.data % _ALIGNMENT
+    return raw[start:start + nbytes].view(dtype).reshape(shape)
+
+
 def output_array(out, like: np.ndarray, shape: tuple[int, ...], name: str = "out"):
     """Validate a user-supplied `out` (or allocate one) for a result of `shape`.
 
@@ -153,7 +169,7 @@ def output_array(out, like: np.ndarray, shape: tuple[int, ...], name: str = "out
     """
     if out is None:
         check_memory(math.prod(shape) * like.itemsize, "the result")
-        target = np.empty(shape, dtype=like.dtype)
+        target = aligned_empty(shape, like.dtype)
         return target, target
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{name} must be a NumPy array, got {type(out).__name__}")
@@ -165,4 +181,4 @@ def output_array(out, like: np.ndarray, shape: tuple[int, ...], name: str = "out
         raise ValueError(f"{name} is read-only")
     if out.flags.c_contiguous and out.flags.aligned and out.dtype.isnative:
         return out, out
-    return out, np.empty(shape, dtype=like.dtype)
+    return out, aligned_empty(shape, like.dtype)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _core
-from ._validation import game_array, nonfinite_message, output_array
+from ._validation import aligned_empty, game_array, nonfinite_message, output_array
 
 __all__ = ["and_interactions", "and_values", "or_interactions", "or_values"]
 
@@ -22,7 +22,7 @@ def _transform(kind: int, values, name: str, out, check_finite: bool) -> np.ndar
         _core.AND_INTERACTIONS, _core.AND_VALUES, _core.AND_INTERACTIONS_T, _core.AND_VALUES_T
     )
     if np.shares_memory(arr, target) and not (in_place_ok and arr.ctypes.data == target.ctypes.data):
-        target = np.empty_like(arr)
+        target = aligned_empty(arr.shape, arr.dtype)
     finite = _core.transform(arr, target, kind)
     if check_finite and not finite:
         raise ValueError(nonfinite_message(arr, name))

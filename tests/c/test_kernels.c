@@ -455,8 +455,23 @@ static void test_run_games(void) {
     hs_set_num_threads(0);
 }
 
+/* Aligned blocks of any size start on a cache line, can be written whole and freed. */
+static void test_aligned_memory(void) {
+    const size_t sizes[] = {0, 1, 24, 4096, (size_t)1 << 20};
+    for (int i = 0; i < 5; ++i) {
+        unsigned char *block = hs_aligned_alloc(sizes[i]);
+        CHECK(block != NULL, "aligned block of %zu bytes", sizes[i]);
+        if (!block) continue;
+        CHECK((uintptr_t)block % HS_ALIGNMENT == 0, "block of %zu bytes aligned", sizes[i]);
+        memset(block, 0xab, sizes[i]);
+        hs_aligned_free(block);
+    }
+    hs_aligned_free(NULL);
+}
+
 int main(void) {
     srand(7);
+    test_aligned_memory();
     test_transforms(1);
     test_transforms(2);
     test_indices();
