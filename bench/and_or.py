@@ -13,9 +13,9 @@ Run with ``make bench`` or ``python bench/and_or.py``.  ``--scale`` times instea
 scale targets: one planted game at n = 16, and a batch of 100 games of the trained MLP
 (its first 100 samples) at n = 10, both at tol 1e-3 and at the default 1e-4 for the batch,
 each in mixed and in double precision; and, for the time per sample when many are
-explained, a batch of the MLP's first 8 games at n = 12 (one game per core).  ``--warm`` times warm starts (``warm_start=``): games
-of the MLP solved from the same samples' results a few training steps earlier, and a
-result refined to a tighter tolerance.
+explained, a batch of the MLP's first 8 games at n = 12 (one game per core).  ``--warm``
+times warm starts (``warm_start=``): games of the MLP solved from the same samples' results
+a few training steps earlier, and a result refined to a tighter tolerance.
 """
 
 from __future__ import annotations

@@ -81,7 +81,8 @@ def test_a_stopped_solve_is_feasible_and_brackets_the_optimum(n, max_iter):
     assert np.all(np.abs(result.noise) <= result.noise_bound[:, None] * (1 + 1e-12))
     for g in range(2):
         optimum, _, _ = lp_optimum(v[g], result.noise_bound[g])
-        objective = np.abs(result.and_interactions[g]).sum() + np.abs(result.or_interactions[g]).sum()
+        objective = (np.abs(result.and_interactions[g]).sum()
+                     + np.abs(result.or_interactions[g]).sum())
         assert objective == pytest.approx(result.objective[g], rel=1e-12)
         assert result.dual_bound[g] <= optimum * (1 + 1e-9) + 1e-12
         assert optimum * (1 - 1e-9) - 1e-12 <= result.objective[g]
