@@ -111,7 +111,17 @@ static void shape_free(shape *s) {
     free(s->step_y);
 }
 
-/* The weights of the AND atoms among k players: 2^k atoms, k of them singletons. */
+/* The weights of one AND and one OR column of order k (an OR column from order 2). */
+static double and_column_weight(int k) {
+    return k == 1 ? SINGLETON_WEIGHT : 1.0;
+}
+
+static double or_column_weight(int k) {
+    return (k == 2 ? PAIR_WEIGHT : 1.0) * pow(OR_DECAY, k);
+}
+
+/* Their sums over the rows' atoms, in closed form.  The AND atoms among k players: 2^k
+   atoms, k of them singletons. */
 static double and_weight(int k) {
     return ldexp(1.0, k) + (SINGLETON_WEIGHT - 1.0) * k;
 }
@@ -137,11 +147,9 @@ static int shape_init(shape *s, int n) {
     for (hs_index t = 0; t < size; ++t) {
         const int k = hs_popcount((uint64_t)t);
         const double outside = ldexp(1.0, n - k); /* subsets disjoint from t */
-        /* column of Z: supersets of t */
-        s->step_a[t] = (k == 1 ? SINGLETON_WEIGHT : 1.0) / outside;
+        s->step_a[t] = and_column_weight(k) / outside; /* column of Z: supersets of t */
         /* column of -R Z: rows disjoint from t, and the row of the equation s = Σ o */
-        const double or_column = (k == 2 ? PAIR_WEIGHT : 1.0) * pow(OR_DECAY, k);
-        s->step_o[t] = k >= 2 ? or_column / (outside + SCALAR_WEIGHT) : 0.0;
+        s->step_o[t] = k >= 2 ? or_column_weight(k) / (outside + SCALAR_WEIGHT) : 0.0;
         /* row t: the AND atoms within t, the OR atoms of order >= 2 disjoint from t, s */
         s->step_y[t] = 1.0 / (and_weight(k) + or_weight(n - k) + SCALAR_WEIGHT);
     }
@@ -366,9 +374,9 @@ typedef struct {
     double weight;                                   /* the primal weight to start with */
 } game;
 
-/* The start (a, o, y) in double in the certificate's T(z), OR atoms of order < 2 dropped,
-   so that a start that already meets the tolerance is certified before any step (in
-   float, its rounding alone could cost a few checks). */
+/* The start (a, o, y) in double in the certificate's T(z), OR atoms of order < 2 dropped:
+   the iterates start from it, and a start that already meets the tolerance is certified
+   before any step (in float, its rounding alone could cost a few checks). */
 static void start_in_double(const shape *s, const game *gm, certificate *c) {
     const size_t bytes = (size_t)s->size * sizeof(double);
     memcpy(c->a1, gm->and_start, bytes);
@@ -385,24 +393,25 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
     certificate *c = &w->cert;
     double weight = gm->weight;
     int narrow = opt->mixed != 0;
-    if (gm->and_start && narrow)
-        step_from_f32(s, gm->and_start, gm->or_start, gm->dual_start, &w->narrow);
-    else if (gm->and_start)
-        step_from_f64(s, gm->and_start, gm->or_start, gm->dual_start, &w->wide);
-    else if (narrow)
-        step_zero_f32(size, &w->narrow);
-    else
-        step_zero_f64(size, &w->wide);
-    restart_at_step(s, v, weight, opt->step, w, narrow, par);
     double upper = INFINITY, lower = -INFINITY;
-    double restart_residual = INFINITY, previous_residual = INFINITY;
-    double progress_gap = INFINITY;
-    int since_restart = 0, iter = 0, progress_iter = 0, converged = 0;
+    int converged = 0;
     if (gm->and_start) {
         start_in_double(s, gm, c);
         certify(s, v, tau, c->a1, c->o1, c->y1, c, par, &upper, &lower);
         converged = relative_gap(upper, lower) <= opt->tol;
+        if (narrow)
+            step_from_f32(s, c->a1, c->o1, c->y1, &w->narrow);
+        else
+            step_from_f64(s, c->a1, c->o1, c->y1, &w->wide);
+    } else if (narrow) {
+        step_zero_f32(size, &w->narrow);
+    } else {
+        step_zero_f64(size, &w->wide);
     }
+    restart_at_step(s, v, weight, opt->step, w, narrow, par); /* c->a1, c->o1: scratch now */
+    double restart_residual = INFINITY, previous_residual = INFINITY;
+    double progress_gap = INFINITY;
+    int since_restart = 0, iter = 0, progress_iter = 0;
     while (!converged && iter < opt->max_iter) {
         double dx, dy; /* from z to T(z) */
         const int check = (iter + 1) % opt->check_every == 0 || iter + 1 == opt->max_iter;

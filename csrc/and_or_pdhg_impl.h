@@ -39,17 +39,17 @@ static void FN(step_zero)(hs_index size, FN(iterates) *w) {
     w->s1 = w->ys1 = 0.0;
 }
 
-/* T(z) = (a, o, y), OR atoms of order < 2 dropped, to restart from.  The scalars take
-   the values an optimum gives them: s = Σ o, and y_s = -Σ y (s's column of K^T y is zero). */
+/* T(z) = (a, o, y), o zero below order 2 (see start_in_double), to restart from.  The
+   scalars take the values an optimum gives them: s = Σ o, and y_s = -Σ y (s's column of
+   K^T y is zero). */
 static void FN(step_from)(const shape *s, const double *a, const double *o, const double *y,
                           FN(iterates) *w) {
     double sum_o = 0.0, sum_y = 0.0;
     for (hs_index i = 0; i < s->size; ++i) {
-        const double oi = s->step_o[i] == 0.0 ? 0.0 : o[i];
         w->a1[i] = (REAL)a[i];
-        w->o1[i] = (REAL)oi;
+        w->o1[i] = (REAL)o[i];
         w->y1[i] = (REAL)y[i];
-        sum_o += oi;
+        sum_o += o[i];
         sum_y += y[i];
     }
     w->s1 = sum_o;
