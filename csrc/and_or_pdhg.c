@@ -38,39 +38,21 @@ enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
 static const double RESTART_FACTOR[2] = {0.2, 0.8};
 static const double RESTART_ARTIFICIAL = 0.36; /* fraction of all iterations */
 static const double WEIGHT_SMOOTHING = 0.5;
-/* A lone game's butterflies use several threads (strips) only from this many players
-   on: at n = 18 a step took 1.10 ms against 0.87 ms on one core, because the sweeps
-   then fetch what the other core's cache holds. */
+/* Below this n a lone game's butterflies stay on one core: strips on several cores then
+   fetch what the other core's cache holds. */
 static const int PARALLEL_MIN_PLAYERS = 20;
-/* A lone game's step splits into its AND and OR halves on two threads from n = 14 to 16:
-   1.4x faster at n = 16 (the halves' arrays stay in their cores' caches), as fast at
-   n = 14; below, the barrier costs what the halves gain (1.4x slower at n = 12 and 1.2x
-   at n = 13 on one machine, even at n = 12 on another), and from n = 17 on memory bounds
-   the step. */
+/* From n = 14 to 16 a lone game's step splits into its AND and OR halves on two threads
+   (each half's arrays stay in one core's cache); below, the barrier costs what the
+   halves gain, above, memory bounds the step. */
 static const int SPLIT_MIN_PLAYERS = 14;
 static const int SPLIT_MAX_PLAYERS = 16;
 /*
- * Mixed precision: the float iterates hand over to double (see float_limited) once
- *  - the fixed-point residual is below NARROW_RESIDUAL times |z|: float runs level off at
- *    4-8 epsilons on trained games at n = 10-12, and on 100 of them at n = 10 a limit of
- *    4 ran more of the iterations in float than 8 did, for no more iterations in all.
- *    With the singleton and pair weights, 2 keeps the bench's trained game at n = 12 in
- *    float to the end (94,080 iterations, 1.15 s, against 94,912 and 1.27 s with 4, the
- *    last 9,000 in double); on those 100 games it costs no time at tol 1e-3 (the same
- *    iterations) or 1e-4 (2% more iterations), nor on the planted game at n = 16;
- *  - the gap is below NARROW_GAP (float iterates certify 1e-6 on some games, 5e-5 on
- *    others) or, for tolerances below NARROW_TOL_MAX, within NARROW_TOL_FACTOR of the
- *    tolerance (at tol 1e-4 a few of those 100 games stalled in float near 4e-4; at tol
- *    1e-2, far above float's floor, the rule only moved the end of each solve to double:
- *    a third of the iterations of 4 trained games at n = 12, and most of those of a warm
- *    start, for as many iterations in all);
- *  - the gap has stalled: it has not fallen below STALL_PROGRESS times its best for half
- *    the iterations it took to reach that best, plus NARROW_PATIENCE (early plateaus of a
- *    few thousand iterations are the method's own).  Only such steps count as progress:
- *    a trained game at n = 12 (checks every 128 iterations) crept from a gap of 1.32e-3 to
- *    1.29e-3 over 250,000 float iterations, its residual some 50 float epsilons of |z|,
- *    each step resetting a rule that counted any improvement; with this one it widens and
- *    ends at 110,464 iterations instead of 354,304 (73,216 in double throughout).
+ * Mixed precision: the float iterates hand over to double (see float_limited) once the
+ * fixed-point residual is below NARROW_RESIDUAL times |z| (where float runs level off),
+ * the gap is below NARROW_GAP or, for tolerances below NARROW_TOL_MAX, within
+ * NARROW_TOL_FACTOR of the tolerance (float stalls there), or the gap has stalled: not
+ * fallen below STALL_PROGRESS times its best for half the iterations it took to reach
+ * that best, plus NARROW_PATIENCE (early plateaus are the method's own).
  */
 static const double NARROW_RESIDUAL = 2.0 * FLT_EPSILON;
 static const double NARROW_GAP = 1e-5;
@@ -83,15 +65,10 @@ static const double STALL_PROGRESS = 0.9;
  * Steps that depend only on n: Pock-Chambolle's inverse absolute sums, weighted.  With
  * positive weights r (rows) and c (columns), the steps T_j = c_j / Σ_i r_i |K_ij| and
  * S_i = r_i / Σ_j |K_ij| c_j keep |S^1/2 K T^1/2| <= 1.  The rows of the game weigh 1;
- * an AND atom 1, an OR atom of order k OR_DECAY^k, and the scalar s and its equation's
- * row SCALAR_WEIGHT: against plain sums, these weights halve the iterations on planted
- * and trained games with n = 8-12.  On top, the densest columns of each kind weigh more:
- * the AND singletons (2^(n-1) rows each; a trained model's main effects, whose dual
- * columns otherwise stay the most violated for most of a solve) SINGLETON_WEIGHT, the
- * OR pairs (2^(n-2) rows each) PAIR_WEIGHT.  With the sequential repair, these halve the
- * iterations again on trained games at n = 11-12 (6 held-out games at n = 12: 1,257,024
- * iterations in all before, 526,976 after; 6 at n = 11: 631,424 and 298,112) and change
- * those at n = 8 and of planted games little (measured).
+ * an AND atom 1, an OR atom of order k OR_DECAY^k, the scalar s and its equation's row
+ * SCALAR_WEIGHT; the densest columns weigh more, the AND singletons (a trained model's
+ * main effects, whose dual columns otherwise stay the most violated) SINGLETON_WEIGHT
+ * and the OR pairs PAIR_WEIGHT.  The weights are tuned: bench/and_or.py measures them.
  */
 static const double OR_DECAY = 0.904837418035959573; /* e^-0.1 */
 static const double SCALAR_WEIGHT = 16.0;
@@ -164,11 +141,11 @@ static int shape_init(shape *s, int n) {
  * -(R Z)^T x.  Entry 0 of the superset sums is the sum of x (minus it when reversed).
  * Möbius takes values back to AND interactions.
  */
-static const hs_butterfly_spec SUBSET_SUMS = {HS_OP_ZETA, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
-static const hs_butterfly_spec SUPERSET_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
-static const hs_butterfly_spec REVERSED_SUMS = {HS_OP_ZETA_T, 0, 0, 0, 0,
-                                                HS_COPY_REVERSE_NEGATE, 0, 0.0};
-static const hs_butterfly_spec MOBIUS = {HS_OP_MOBIUS, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+static const hs_butterfly_spec SUBSET_SUMS = {.op = HS_OP_ZETA, .copy = HS_COPY_PLAIN};
+static const hs_butterfly_spec SUPERSET_SUMS = {.op = HS_OP_ZETA_T, .copy = HS_COPY_PLAIN};
+static const hs_butterfly_spec REVERSED_SUMS = {.op = HS_OP_ZETA_T,
+                                                .copy = HS_COPY_REVERSE_NEGATE};
+static const hs_butterfly_spec MOBIUS = {.op = HS_OP_MOBIUS, .copy = HS_COPY_PLAIN};
 
 /* The certificate's arrays, in double: T(z) (when the step runs in float), scratch for
    K and K^T, and the best repaired primal point so far. */
@@ -313,7 +290,7 @@ static void certify(const shape *s, const double *v, double tau, const double *a
 
 static double relative_gap(double upper, double lower) {
     const double scale = fmax(fabs(upper), fabs(lower));
-    if (scale < 1e-300) return 0.0;
+    if (scale < HS_TINY) return 0.0;
     return fmax(upper - lower, 0.0) / scale;
 }
 
@@ -461,7 +438,7 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
             moves_from_anchor_f32(size, &w->narrow, &dx, &dy);
         else
             moves_from_anchor_f64(size, &w->wide, &dx, &dy);
-        if (dx > 1e-300 && dy > 1e-300)
+        if (dx > HS_TINY && dy > HS_TINY)
             weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
                          (1.0 - WEIGHT_SMOOTHING) * log(weight));
         if (widen) {

@@ -56,6 +56,9 @@ enum {
     HS_EDIVERGED = 4   /* an iterative method produced non-finite iterates */
 };
 
+/* Below any magnitude the kernels meet: guards divisions and logarithms of near-zeros. */
+#define HS_TINY 1e-300
+
 /* The largest n the kernels accept: masks must fit comfortably in int64. */
 #define HS_MAX_PLAYERS 40
 
@@ -83,9 +86,8 @@ static inline int hs_ctz(uint64_t x) {
 
 /*
  * Memory aligned to HS_ALIGNMENT bytes (a cache line), freed by hs_aligned_free; NULL
- * when it cannot be had.  malloc aligns large blocks to 16 bytes only, and the AND-OR
- * solver's step took 11.5 us at n = 12 on arrays 16 bytes off a 32-byte boundary against
- * 9.2 us on aligned ones (a vector load then straddles two cache lines half the time).
+ * when it cannot be had.  malloc aligns large blocks to 16 bytes only, and a vector load
+ * from such a block straddles two cache lines half the time.
  */
 #define HS_ALIGNMENT 64
 void *hs_aligned_alloc(size_t bytes);
@@ -121,7 +123,7 @@ typedef struct {
  * Solves games 0..batch-1 of 2^n values each: one game per thread when the batch covers
  * the threads, otherwise one game after the other, each with the cores to itself.  The
  * latter runs outside any parallel region: teams nested in an inactive region start
- * their threads anew each time (about 200 us instead of 1.5 us).  Returns HS_OK or one
+ * their threads anew each time, at a hundred times the cost.  Returns HS_OK or one
  * of the errors that scratch_init or solve returned.
  */
 int hs_run_games(const hs_games *games, hs_index batch, int n);

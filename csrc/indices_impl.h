@@ -39,7 +39,7 @@ static void FN(superset_index_game)(const REAL *m, REAL *out, REAL *work, int n,
                                     int nodes, const double *t, const double *w,
                                     int parallel) {
     const hs_index size = (hs_index)1 << n;
-    hs_butterfly_spec spec = {HS_OP_MATRIX, 1.0, 0.0, 0.0, 1.0, HS_COPY_PLAIN, 0, 0.0};
+    hs_butterfly_spec spec = {.op = HS_OP_MATRIX, .a = 1.0, .d = 1.0, .copy = HS_COPY_PLAIN};
     for (int j = 0; j < nodes; ++j) {
         spec.b = t[j];
         if (j == 0) {

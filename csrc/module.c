@@ -23,28 +23,53 @@
 /* Array checks                                                              */
 /* ------------------------------------------------------------------------- */
 
-/* Raises and returns -1 unless `a` is an aligned, C-contiguous float32/float64 array. */
-static int check_real_array(PyArrayObject *a, const char *name, int writeable) {
+enum { TYPE_REAL = 0, TYPE_F64 = 1, TYPE_I64 = 2 }; /* REAL: float32 or float64 */
+#define ANY_COUNT ((npy_intp)-1)
+
+/* What an array handed to a kernel must be. */
+typedef struct {
+    const char *name;
+    int type;            /* TYPE_* */
+    npy_intp count;      /* values it holds, or ANY_COUNT */
+    int writeable;
+    PyArrayObject *like; /* an array whose shape and dtype it must have, or NULL */
+    int strided;         /* any strides of whole elements instead of C order */
+} array_spec;
+
+static const char *const TYPE_NAMES[] = {"float32/float64", "float64", "int64"};
+
+/* Raises ValueError and returns -1 unless `a` fits `spec`; kernels may then assume it. */
+static int check_array(PyArrayObject *a, array_spec spec) {
     const int type = PyArray_TYPE(a);
-    if (type != NPY_FLOAT64 && type != NPY_FLOAT32) {
-        PyErr_Format(PyExc_TypeError, "%s must be float32 or float64", name);
+    const int type_ok = spec.type == TYPE_REAL ? type == NPY_FLOAT64 || type == NPY_FLOAT32
+                        : spec.type == TYPE_F64 ? type == NPY_FLOAT64
+                                                : type == NPY_INT64;
+    const int layout_ok = PyArray_ISALIGNED(a) && PyArray_ISNOTSWAPPED(a) &&
+                          (spec.strided || PyArray_IS_C_CONTIGUOUS(a));
+    if (!type_ok || !layout_ok || (spec.writeable && !PyArray_ISWRITEABLE(a))) {
+        PyErr_Format(PyExc_ValueError, "%s must be a%s aligned, %snative-order %s array",
+                     spec.name, spec.writeable ? " writeable" : "n",
+                     spec.strided ? "" : "C-contiguous, ", TYPE_NAMES[spec.type]);
         return -1;
     }
-    if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
-        !PyArray_ISNOTSWAPPED(a)) {
-        PyErr_Format(PyExc_ValueError,
-                     "%s must be an aligned, C-contiguous, native-order array", name);
+    if (spec.count != ANY_COUNT && PyArray_SIZE(a) != spec.count) {
+        PyErr_Format(PyExc_ValueError, "%s must be an array of %zd values, not %zd", spec.name,
+                     (Py_ssize_t)spec.count, (Py_ssize_t)PyArray_SIZE(a));
         return -1;
     }
-    if (writeable && !PyArray_ISWRITEABLE(a)) {
-        PyErr_Format(PyExc_ValueError, "%s must be writeable", name);
+    if (spec.like &&
+        (type != PyArray_TYPE(spec.like) || PyArray_NDIM(a) != PyArray_NDIM(spec.like) ||
+         !PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(spec.like), PyArray_NDIM(a)))) {
+        PyErr_Format(PyExc_ValueError, "%s must have the input's shape and dtype", spec.name);
         return -1;
     }
     return 0;
 }
 
-/* Reads a (batch..., 2^n) game array's n and batch; raises and returns -1 if not one. */
-static int game_shape(PyArrayObject *a, const char *name, int *n, hs_index *batch) {
+/* Checks a (batch..., 2^n) game array and reads its n and batch; raises and returns -1
+   if it is not one. */
+static int check_game(PyArrayObject *a, const char *name, int type, int *n, hs_index *batch) {
+    if (check_array(a, (array_spec){.name = name, .type = type, .count = ANY_COUNT})) return -1;
     const int ndim = PyArray_NDIM(a);
     if (ndim < 1) {
         PyErr_Format(PyExc_ValueError, "%s must have at least one dimension", name);
@@ -68,23 +93,21 @@ static int game_shape(PyArrayObject *a, const char *name, int *n, hs_index *batc
     return 0;
 }
 
-static int same_shape_and_type(PyArrayObject *a, PyArrayObject *b, const char *name) {
-    if (PyArray_TYPE(a) != PyArray_TYPE(b) || PyArray_NDIM(a) != PyArray_NDIM(b) ||
-        !PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(b), PyArray_NDIM(a))) {
-        PyErr_Format(PyExc_ValueError, "%s must have the input's shape and dtype", name);
-        return -1;
-    }
-    return 0;
-}
+/* The float64 or float32 kernel by the array's type; arguments are passed as the void
+   pointers of PyArray_DATA, which convert to either. */
+#define BY_TYPE(type, kernel, ...) \
+    ((type) == NPY_FLOAT64 ? kernel##_f64(__VA_ARGS__) : kernel##_f32(__VA_ARGS__))
 
-/* Turns a kernel's failure status into an exception; HS_OK and HS_ENONFINITE pass. */
+/* Turns a kernel's status into an exception; returns 0 for HS_OK, else -1. */
 static int raise_status(int status) {
     switch (status) {
     case HS_OK:
-    case HS_ENONFINITE:
         return 0;
     case HS_ENOMEM:
         PyErr_NoMemory();
+        return -1;
+    case HS_ENONFINITE:
+        PyErr_SetString(PyExc_ValueError, "the input holds NaN or Inf");
         return -1;
     case HS_EDIVERGED:
         PyErr_SetString(PyExc_FloatingPointError, "the iterations produced NaN or Inf");
@@ -118,8 +141,9 @@ static PyObject *py_transform(PyObject *self, PyObject *args) {
     (void)self;
     if (!PyArg_ParseTuple(args, "O!O!i", &PyArray_Type, &in, &PyArray_Type, &out, &kind))
         return NULL;
-    if (check_real_array(in, "input", 0) || check_real_array(out, "out", 1) ||
-        same_shape_and_type(in, out, "out") || game_shape(in, "input", &n, &batch))
+    if (check_game(in, "input", TYPE_REAL, &n, &batch) ||
+        check_array(out, (array_spec){.name = "out", .count = ANY_COUNT, .writeable = 1,
+                                      .like = in}))
         return NULL;
     if (kind < 0 || kind >= HS_TRANSFORM_COUNT) {
         PyErr_Format(PyExc_ValueError, "unknown transform kind %d", kind);
@@ -131,15 +155,12 @@ static PyObject *py_transform(PyObject *self, PyObject *args) {
                         "out overlaps the input: only AND transforms may run in place");
         return NULL;
     }
+    const int type = PyArray_TYPE(in);
     Py_BEGIN_ALLOW_THREADS
-    if (PyArray_TYPE(in) == NPY_FLOAT64)
-        status = hs_transform_f64((const double *)PyArray_DATA(in),
-                                  (double *)PyArray_DATA(out), batch, n, kind);
-    else
-        status = hs_transform_f32((const float *)PyArray_DATA(in),
-                                  (float *)PyArray_DATA(out), batch, n, kind);
+    status = BY_TYPE(type, hs_transform, PyArray_DATA(in), PyArray_DATA(out), batch, n, kind);
     Py_END_ALLOW_THREADS
-    if (raise_status(status)) return NULL;
+    /* A non-finite input still gives its (non-finite) result: the caller decides. */
+    if (status != HS_ENONFINITE && raise_status(status)) return NULL;
     return PyBool_FromLong(status != HS_ENONFINITE);
 }
 
@@ -148,13 +169,11 @@ static PyObject *py_all_finite(PyObject *self, PyObject *args) {
     int finite;
     (void)self;
     if (!PyArg_ParseTuple(args, "O!", &PyArray_Type, &a)) return NULL;
-    if (check_real_array(a, "input", 0)) return NULL;
+    if (check_array(a, (array_spec){.name = "input", .count = ANY_COUNT})) return NULL;
     const hs_index count = (hs_index)PyArray_SIZE(a);
+    const int type = PyArray_TYPE(a);
     Py_BEGIN_ALLOW_THREADS
-    if (PyArray_TYPE(a) == NPY_FLOAT64)
-        finite = hs_all_finite_f64((const double *)PyArray_DATA(a), count);
-    else
-        finite = hs_all_finite_f32((const float *)PyArray_DATA(a), count);
+    finite = BY_TYPE(type, hs_all_finite, PyArray_DATA(a), count);
     Py_END_ALLOW_THREADS
     return PyBool_FromLong(finite);
 }
@@ -166,45 +185,38 @@ static PyObject *py_all_finite(PyObject *self, PyObject *args) {
 static PyObject *py_player_values(PyObject *self, PyObject *args) {
     PyArrayObject *m, *out;
     PyObject *extra_obj;
-    PyArrayObject *extra = NULL;
     int index, n, status;
     hs_index batch;
     (void)self;
     if (!PyArg_ParseTuple(args, "O!OO!i", &PyArray_Type, &m, &extra_obj, &PyArray_Type,
                           &out, &index))
         return NULL;
-    if (check_real_array(m, "interactions", 0) || check_real_array(out, "out", 1) ||
-        game_shape(m, "interactions", &n, &batch))
+    if (check_game(m, "interactions", TYPE_REAL, &n, &batch)) return NULL;
+    const int type = PyArray_TYPE(m);
+    if (check_array(out, (array_spec){.name = "out", .count = batch * n, .writeable = 1}))
         return NULL;
+    if (PyArray_TYPE(out) != type) {
+        PyErr_SetString(PyExc_ValueError, "out must have the input's dtype");
+        return NULL;
+    }
+    void *extra = NULL;
     if (extra_obj != Py_None) {
         if (!PyArray_Check(extra_obj)) {
             PyErr_SetString(PyExc_TypeError, "or_interactions must be an array or None");
             return NULL;
         }
-        extra = (PyArrayObject *)extra_obj;
-        if (check_real_array(extra, "or_interactions", 0) ||
-            same_shape_and_type(m, extra, "or_interactions"))
+        if (check_array((PyArrayObject *)extra_obj,
+                        (array_spec){.name = "or_interactions", .count = ANY_COUNT, .like = m}))
             return NULL;
-    }
-    if (PyArray_TYPE(out) != PyArray_TYPE(m) || PyArray_SIZE(out) != batch * n) {
-        PyErr_SetString(PyExc_ValueError, "out must hold batch * n values of the input dtype");
-        return NULL;
+        extra = PyArray_DATA((PyArrayObject *)extra_obj);
     }
     if (index != HS_SHAPLEY && index != HS_BANZHAF) {
         PyErr_Format(PyExc_ValueError, "unknown player value %d", index);
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    if (PyArray_TYPE(m) == NPY_FLOAT64)
-        status = hs_player_values_f64(
-            (const double *)PyArray_DATA(m),
-            extra ? (const double *)PyArray_DATA(extra) : NULL,
-            (double *)PyArray_DATA(out), batch, n, index);
-    else
-        status = hs_player_values_f32(
-            (const float *)PyArray_DATA(m),
-            extra ? (const float *)PyArray_DATA(extra) : NULL,
-            (float *)PyArray_DATA(out), batch, n, index);
+    status = BY_TYPE(type, hs_player_values, PyArray_DATA(m), extra, PyArray_DATA(out), batch,
+                     n, index);
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -217,8 +229,9 @@ static PyObject *py_superset_index(PyObject *self, PyObject *args) {
     (void)self;
     if (!PyArg_ParseTuple(args, "O!O!i", &PyArray_Type, &m, &PyArray_Type, &out, &index))
         return NULL;
-    if (check_real_array(m, "interactions", 0) || check_real_array(out, "out", 1) ||
-        same_shape_and_type(m, out, "out") || game_shape(m, "interactions", &n, &batch))
+    if (check_game(m, "interactions", TYPE_REAL, &n, &batch) ||
+        check_array(out, (array_spec){.name = "out", .count = ANY_COUNT, .writeable = 1,
+                                      .like = m}))
         return NULL;
     if (overlaps(m, out)) {
         PyErr_SetString(PyExc_ValueError, "out must not overlap the input");
@@ -228,13 +241,10 @@ static PyObject *py_superset_index(PyObject *self, PyObject *args) {
         PyErr_Format(PyExc_ValueError, "unknown interaction index %d", index);
         return NULL;
     }
+    const int type = PyArray_TYPE(m);
     Py_BEGIN_ALLOW_THREADS
-    if (PyArray_TYPE(m) == NPY_FLOAT64)
-        status = hs_superset_index_f64((const double *)PyArray_DATA(m),
-                                       (double *)PyArray_DATA(out), batch, n, index);
-    else
-        status = hs_superset_index_f32((const float *)PyArray_DATA(m),
-                                       (float *)PyArray_DATA(out), batch, n, index);
+    status = BY_TYPE(type, hs_superset_index, PyArray_DATA(m), PyArray_DATA(out), batch, n,
+                     index);
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -243,28 +253,6 @@ static PyObject *py_superset_index(PyObject *self, PyObject *args) {
 /* ------------------------------------------------------------------------- */
 /* Order statistics                                                          */
 /* ------------------------------------------------------------------------- */
-
-/* Raises and returns -1 unless `a` is a writeable (if asked) contiguous float64 array of `count`. */
-static int check_f64(PyArrayObject *a, const char *name, hs_index count, int writeable) {
-    if (PyArray_TYPE(a) != NPY_FLOAT64 || !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
-        (writeable && !PyArray_ISWRITEABLE(a)) || PyArray_SIZE(a) != count) {
-        PyErr_Format(PyExc_ValueError, "%s must be a%s contiguous float64 array of %zd values",
-                     name, writeable ? " writeable" : "", (Py_ssize_t)count);
-        return -1;
-    }
-    return 0;
-}
-
-static int check_stats_output(PyArrayObject *a, const char *name, int type,
-                              hs_index count) {
-    if (PyArray_TYPE(a) != type || !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) ||
-        !PyArray_ISWRITEABLE(a) || PyArray_SIZE(a) != count) {
-        PyErr_Format(PyExc_ValueError, "%s must be a writeable contiguous array of %zd "
-                     "values of the right dtype", name, (Py_ssize_t)count);
-        return -1;
-    }
-    return 0;
-}
 
 static PyObject *py_order_stats(PyObject *self, PyObject *args) {
     PyArrayObject *inter, *thr, *pos, *neg, *abs_, *cnt;
@@ -275,27 +263,26 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
                           &PyArray_Type, &pos, &PyArray_Type, &neg, &PyArray_Type, &abs_,
                           &PyArray_Type, &cnt))
         return NULL;
-    if (check_real_array(inter, "interactions", 0) || game_shape(inter, "interactions", &n, &batch))
-        return NULL;
+    if (check_game(inter, "interactions", TYPE_REAL, &n, &batch)) return NULL;
     const int type = PyArray_TYPE(inter);
     const hs_index width = batch * (n + 1);
-    if (check_stats_output(pos, "positive", type, width) ||
-        check_stats_output(neg, "negative", type, width) ||
-        check_stats_output(abs_, "absolute", type, width) ||
-        check_stats_output(cnt, "count", NPY_INT64, width) ||
-        check_f64(thr, "threshold", batch, 0))
+    PyArrayObject *sums[3] = {pos, neg, abs_};
+    const char *names[3] = {"positive", "negative", "absolute"};
+    for (int k = 0; k < 3; ++k) {
+        if (check_array(sums[k], (array_spec){.name = names[k], .count = width, .writeable = 1}))
+            return NULL;
+        if (PyArray_TYPE(sums[k]) != type) {
+            PyErr_Format(PyExc_ValueError, "%s must have the input's dtype", names[k]);
+            return NULL;
+        }
+    }
+    if (check_array(cnt, (array_spec){.name = "count", .type = TYPE_I64, .count = width,
+                                      .writeable = 1}) ||
+        check_array(thr, (array_spec){.name = "threshold", .type = TYPE_F64, .count = batch}))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    if (type == NPY_FLOAT64)
-        status = hs_order_stats_f64(
-            (const double *)PyArray_DATA(inter), batch, n, (const double *)PyArray_DATA(thr),
-            (double *)PyArray_DATA(pos), (double *)PyArray_DATA(neg),
-            (double *)PyArray_DATA(abs_), (int64_t *)PyArray_DATA(cnt));
-    else
-        status = hs_order_stats_f32(
-            (const float *)PyArray_DATA(inter), batch, n, (const double *)PyArray_DATA(thr),
-            (float *)PyArray_DATA(pos), (float *)PyArray_DATA(neg),
-            (float *)PyArray_DATA(abs_), (int64_t *)PyArray_DATA(cnt));
+    status = BY_TYPE(type, hs_order_stats, PyArray_DATA(inter), batch, n, PyArray_DATA(thr),
+                     PyArray_DATA(pos), PyArray_DATA(neg), PyArray_DATA(abs_), PyArray_DATA(cnt));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -305,38 +292,35 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
 /* AND-OR decomposition                                                      */
 /* ------------------------------------------------------------------------- */
 
-/* Checks the arrays both AND-OR solvers take (values, tau, and/or/noise outputs) and
-   reads n and the batch; raises and returns -1 if one does not fit. */
-static int check_and_or_arrays(PyArrayObject *v, PyArrayObject *tau, PyArrayObject *a,
-                               PyArrayObject *o, PyArrayObject *noise, int *n,
-                               hs_index *batch) {
-    if (check_real_array(v, "values", 0) || game_shape(v, "values", n, batch)) return -1;
-    const hs_index count = *batch << *n;
-    return check_f64(v, "values", count, 0) || check_f64(tau, "tau", *batch, 0) ||
-                   check_f64(a, "and_out", count, 1) || check_f64(o, "or_out", count, 1) ||
-                   check_f64(noise, "noise_out", count, 1)
-               ? -1
-               : 0;
+/* Checks float64 arrays of the given counts, in order; raises and returns -1 at the first
+   that does not fit. */
+static int check_f64_arrays(int count, PyArrayObject **arrays, const char **names,
+                            const hs_index *sizes, int writeable_from) {
+    for (int k = 0; k < count; ++k)
+        if (check_array(arrays[k], (array_spec){.name = names[k], .type = TYPE_F64,
+                                                .count = sizes[k],
+                                                .writeable = k >= writeable_from}))
+            return -1;
+    return 0;
 }
 
 /* A start for the PDHG from None or (and_start, or_start, dual_start, weight); 0 or -1. */
 static int pdhg_start(PyObject *arg, hs_index batch, int n, hs_pdhg_start *start,
                       int *given) {
-    PyArrayObject *a, *o, *y, *weight;
+    PyArrayObject *a[4];
     *given = arg != Py_None;
     if (!*given) return 0;
     if (!PyArg_ParseTuple(arg, "O!O!O!O!;start must be (and, or, dual, weight) arrays",
-                          &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &y,
-                          &PyArray_Type, &weight))
+                          &PyArray_Type, &a[0], &PyArray_Type, &a[1], &PyArray_Type, &a[2],
+                          &PyArray_Type, &a[3]))
         return -1;
-    const hs_index count = batch << n;
-    if (check_f64(a, "and_start", count, 0) || check_f64(o, "or_start", count, 0) ||
-        check_f64(y, "dual_start", count, 0) || check_f64(weight, "weight_start", batch, 0))
-        return -1;
-    start->and_start = PyArray_DATA(a);
-    start->or_start = PyArray_DATA(o);
-    start->dual_start = PyArray_DATA(y);
-    start->weight = PyArray_DATA(weight);
+    const char *names[4] = {"and_start", "or_start", "dual_start", "weight_start"};
+    const hs_index sizes[4] = {batch << n, batch << n, batch << n, batch};
+    if (check_f64_arrays(4, a, names, sizes, 4)) return -1;
+    start->and_start = PyArray_DATA(a[0]);
+    start->or_start = PyArray_DATA(a[1]);
+    start->dual_start = PyArray_DATA(a[2]);
+    start->weight = PyArray_DATA(a[3]);
     return 0;
 }
 
@@ -345,25 +329,26 @@ static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
     PyObject *start_arg;
     int n, status, given;
     hs_index batch;
-    hs_pdhg_options options;
+    hs_pdhg_options options = {HS_PDHG_TUNED};
     hs_pdhg_start start;
     (void)self;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!iidddpO", &PyArray_Type, &v, &PyArray_Type,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!idpO", &PyArray_Type, &v, &PyArray_Type,
                           &tau, &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
                           &PyArray_Type, &dual, &PyArray_Type, &info, &options.max_iter,
-                          &options.check_every, &options.tol, &options.weight, &options.step,
-                          &options.mixed, &start_arg))
+                          &options.tol, &options.mixed, &start_arg))
         return NULL;
-    if (check_and_or_arrays(v, tau, a, o, noise, &n, &batch) ||
-        check_f64(dual, "dual_out", batch << n, 1) ||
-        check_f64(info, "info", batch * HS_INFO_FIELDS, 1) ||
+    if (check_game(v, "values", TYPE_F64, &n, &batch)) return NULL;
+    const hs_index count = batch << n;
+    PyArrayObject *arrays[6] = {tau, a, o, noise, dual, info};
+    const char *names[6] = {"tau", "and_out", "or_out", "noise_out", "dual_out", "info"};
+    const hs_index sizes[6] = {batch, count, count, count, count, batch * HS_INFO_FIELDS};
+    if (check_f64_arrays(6, arrays, names, sizes, 1) ||
         pdhg_start(start_arg, batch, n, &start, &given))
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    status = hs_and_or_pdhg((const double *)PyArray_DATA(v), (const double *)PyArray_DATA(tau),
-                            (double *)PyArray_DATA(a), (double *)PyArray_DATA(o),
-                            (double *)PyArray_DATA(noise), (double *)PyArray_DATA(dual), batch,
-                            n, &options, given ? &start : NULL, (double *)PyArray_DATA(info));
+    status = hs_and_or_pdhg(PyArray_DATA(v), PyArray_DATA(tau), PyArray_DATA(a), PyArray_DATA(o),
+                            PyArray_DATA(noise), PyArray_DATA(dual), batch, n, &options,
+                            given ? &start : NULL, PyArray_DATA(info));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -379,14 +364,16 @@ static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
                           &PyArray_Type, &a, &PyArray_Type, &o, &PyArray_Type, &noise,
                           &PyArray_Type, &objective, &iterations, &lr, &momentum))
         return NULL;
-    if (check_and_or_arrays(v, tau, a, o, noise, &n, &batch) ||
-        check_f64(objective, "objective", batch, 1))
-        return NULL;
+    if (check_game(v, "values", TYPE_F64, &n, &batch)) return NULL;
+    const hs_index count = batch << n;
+    PyArrayObject *arrays[5] = {tau, a, o, noise, objective};
+    const char *names[5] = {"tau", "and_out", "or_out", "noise_out", "objective"};
+    const hs_index sizes[5] = {batch, count, count, count, batch};
+    if (check_f64_arrays(5, arrays, names, sizes, 1)) return NULL;
     Py_BEGIN_ALLOW_THREADS
-    status = hs_and_or_sgd((const double *)PyArray_DATA(v), (const double *)PyArray_DATA(tau),
-                           (double *)PyArray_DATA(a), (double *)PyArray_DATA(o),
-                           (double *)PyArray_DATA(noise), (double *)PyArray_DATA(objective),
-                           batch, n, iterations, lr, momentum);
+    status = hs_and_or_sgd(PyArray_DATA(v), PyArray_DATA(tau), PyArray_DATA(a), PyArray_DATA(o),
+                           PyArray_DATA(noise), PyArray_DATA(objective), batch, n, iterations,
+                           lr, momentum);
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -400,15 +387,15 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O!", &PyArray_Type, &w, &PyArray_Type, &sigma2,
                           &PyArray_Type, &out))
         return NULL;
-    if (check_real_array(w, "w_star", 0) || game_shape(w, "w_star", &n, &batch)) return NULL;
+    if (check_game(w, "w_star", TYPE_F64, &n, &batch)) return NULL;
     const hs_index count = (hs_index)PyArray_SIZE(sigma2);
-    if (check_f64(w, "w_star", batch << n, 0) || check_f64(sigma2, "sigma2", count, 0) ||
-        check_f64(out, "out", (batch * count) << n, 1))
-        return NULL;
+    PyArrayObject *arrays[2] = {sigma2, out};
+    const char *names[2] = {"sigma2", "out"};
+    const hs_index sizes[2] = {count, (batch * count) << n};
+    if (check_f64_arrays(2, arrays, names, sizes, 1)) return NULL;
     Py_BEGIN_ALLOW_THREADS
-    status = hs_theory_predict((const double *)PyArray_DATA(w),
-                               (const double *)PyArray_DATA(sigma2),
-                               (double *)PyArray_DATA(out), batch, count, n);
+    status = hs_theory_predict(PyArray_DATA(w), PyArray_DATA(sigma2), PyArray_DATA(out), batch,
+                               count, n);
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -418,17 +405,6 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
 /* Model outputs                                                             */
 /* ------------------------------------------------------------------------- */
 
-/* Raises and returns -1 unless `a` is an aligned, contiguous int64 vector of `length`. */
-static int check_int64_vector(PyArrayObject *a, const char *name, npy_intp length) {
-    if (PyArray_TYPE(a) != NPY_INT64 || PyArray_NDIM(a) != 1 || PyArray_DIM(a, 0) != length ||
-        !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a)) {
-        PyErr_Format(PyExc_ValueError, "%s must be a contiguous int64 vector of length %zd",
-                     name, (Py_ssize_t)length);
-        return -1;
-    }
-    return 0;
-}
-
 static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     PyArrayObject *logits, *targets, *base, *rest;
     int status;
@@ -436,13 +412,13 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyArray_Type, &logits, &PyArray_Type, &targets,
                           &PyArray_Type, &base, &PyArray_Type, &rest))
         return NULL;
-    const int type = PyArray_TYPE(logits);
-    if ((type != NPY_FLOAT64 && type != NPY_FLOAT32) || PyArray_NDIM(logits) != 2 ||
-        !PyArray_ISALIGNED(logits) || !PyArray_ISNOTSWAPPED(logits)) {
-        PyErr_SetString(PyExc_ValueError,
-                        "logits must be an aligned, native-order float32/float64 matrix");
+    if (PyArray_NDIM(logits) != 2) {
+        PyErr_SetString(PyExc_ValueError, "logits must be a float32/float64 matrix");
         return NULL;
     }
+    if (check_array(logits, (array_spec){.name = "logits (a float32/float64 matrix)",
+                                         .count = ANY_COUNT, .strided = 1}))
+        return NULL;
     const npy_intp rows = PyArray_DIM(logits, 0), classes = PyArray_DIM(logits, 1);
     const npy_intp item = PyArray_ITEMSIZE(logits);
     if (PyArray_STRIDE(logits, 0) % item || PyArray_STRIDE(logits, 1) % item) {
@@ -451,22 +427,22 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     }
     /* rest holds classes - 2 shifted logits per row, row after row. */
     const npy_intp width = classes >= 2 ? classes - 2 : 0;
-    if (check_int64_vector(targets, "targets", rows) || check_f64(base, "base", rows, 1) ||
-        check_f64(rest, "rest", rows * width, 1))
+    if (PyArray_NDIM(targets) != 1) {
+        PyErr_SetString(PyExc_ValueError, "targets must be a vector");
+        return NULL;
+    }
+    if (check_array(targets, (array_spec){.name = "targets", .type = TYPE_I64, .count = rows}) ||
+        check_array(base, (array_spec){.name = "base", .type = TYPE_F64, .count = rows,
+                                       .writeable = 1}) ||
+        check_array(rest, (array_spec){.name = "rest", .type = TYPE_F64, .count = rows * width,
+                                       .writeable = 1}))
         return NULL;
     const hs_index row_stride = PyArray_STRIDE(logits, 0) / item;
     const hs_index class_stride = PyArray_STRIDE(logits, 1) / item;
+    const int type = PyArray_TYPE(logits);
     Py_BEGIN_ALLOW_THREADS
-    if (type == NPY_FLOAT64)
-        status = hs_log_odds_parts_f64((const double *)PyArray_DATA(logits), rows, classes,
-                                       row_stride, class_stride,
-                                       (const int64_t *)PyArray_DATA(targets),
-                                       (double *)PyArray_DATA(base), (double *)PyArray_DATA(rest));
-    else
-        status = hs_log_odds_parts_f32((const float *)PyArray_DATA(logits), rows, classes,
-                                       row_stride, class_stride,
-                                       (const int64_t *)PyArray_DATA(targets),
-                                       (double *)PyArray_DATA(base), (double *)PyArray_DATA(rest));
+    status = BY_TYPE(type, hs_log_odds_parts, PyArray_DATA(logits), rows, classes, row_stride,
+                     class_stride, PyArray_DATA(targets), PyArray_DATA(base), PyArray_DATA(rest));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -507,9 +483,9 @@ static PyMethodDef core_methods[] = {
      "order_stats(I, threshold, positive, negative, absolute, count): per-order sums of the "
      "interactions with |I| >= threshold[g]."},
     {"and_or_pdhg", py_and_or_pdhg, METH_VARARGS,
-     "and_or_pdhg(v, tau, and_out, or_out, noise_out, dual_out, info, max_iter, check_every, "
-     "tol, weight, step, mixed, start): the AND-OR decomposition by restarted PDHG; start is "
-     "None or (and_start, or_start, dual_start, weight_start)."},
+     "and_or_pdhg(v, tau, and_out, or_out, noise_out, dual_out, info, max_iter, tol, mixed, "
+     "start): the AND-OR decomposition by restarted PDHG with the tuned settings; start is "
+     "None or (and_start, or_start, dual_start, weight_start); info's columns are INFO_*."},
     {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
      "and_or_sgd(v, tau, and_out, or_out, noise_out, objective, iterations, lr, momentum): "
      "the published SGD schedule on butterflies."},
@@ -552,7 +528,13 @@ PyMODINIT_FUNC PyInit__core(void) {
         PyModule_AddIntConstant(module, "BANZHAF", HS_BANZHAF) ||
         PyModule_AddIntConstant(module, "SII", HS_SII) ||
         PyModule_AddIntConstant(module, "BII", HS_BII) ||
-        PyModule_AddIntConstant(module, "INFO_FIELDS", HS_INFO_FIELDS)) {
+        PyModule_AddIntConstant(module, "INFO_FIELDS", HS_INFO_FIELDS) ||
+        PyModule_AddIntConstant(module, "INFO_OBJECTIVE", HS_INFO_OBJECTIVE) ||
+        PyModule_AddIntConstant(module, "INFO_DUAL", HS_INFO_DUAL) ||
+        PyModule_AddIntConstant(module, "INFO_GAP", HS_INFO_GAP) ||
+        PyModule_AddIntConstant(module, "INFO_ITERATIONS", HS_INFO_ITERATIONS) ||
+        PyModule_AddIntConstant(module, "INFO_CONVERGED", HS_INFO_CONVERGED) ||
+        PyModule_AddIntConstant(module, "INFO_WEIGHT", HS_INFO_WEIGHT)) {
         Py_DECREF(module);
         return NULL;
     }

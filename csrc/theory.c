@@ -25,7 +25,7 @@ static void eigenbasis(double v[2][2], double vinv[2][2], double lambda[2]) {
     lambda[1] = mean - radius;
     /* eigenvector of lambda[0]: (c01, lambda0 - c00) or (lambda0 - c11, c01) */
     double u0 = lambda[0] - c11, u1 = c01;
-    if (fabs(u0) + fabs(u1) < 1e-300) { u0 = 1.0; u1 = 0.0; }
+    if (fabs(u0) + fabs(u1) < HS_TINY) { u0 = 1.0; u1 = 0.0; }
     const double norm = sqrt(u0 * u0 + u1 * u1);
     u0 /= norm;
     u1 /= norm;
@@ -44,7 +44,8 @@ static void eigenbasis(double v[2][2], double vinv[2][2], double lambda[2]) {
 
 /* The 2x2 map m on every bit, as a butterfly (low = bit clear, high = bit set). */
 static hs_butterfly_spec kronecker(double m[2][2], int copy) {
-    hs_butterfly_spec spec = {HS_OP_MATRIX, m[0][0], m[0][1], m[1][0], m[1][1], copy, 0, 0.0};
+    hs_butterfly_spec spec = {.op = HS_OP_MATRIX, .a = m[0][0], .b = m[0][1], .c = m[1][0],
+                              .d = m[1][1], .copy = copy};
     return spec;
 }
 

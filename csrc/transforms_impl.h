@@ -11,7 +11,7 @@ static int FN(transform_game)(const REAL *in, REAL *out, int n, int kind, int pa
     const hs_index full = ((hs_index)1 << n) - 1;
     const REAL in_empty = in[0];
     double total = 0.0;
-    hs_butterfly_spec spec = {HS_OP_MOBIUS, 0, 0, 0, 0, HS_COPY_PLAIN, 0, 0.0};
+    hs_butterfly_spec spec = {.op = HS_OP_MOBIUS, .copy = HS_COPY_PLAIN};
 
     switch (kind) {
     case HS_AND_INTERACTIONS:   spec.op = HS_OP_MOBIUS; break;

@@ -227,10 +227,10 @@ class TestWarmStart:
         result = hs.and_or(v)
         with pytest.raises(ValueError, match="shape"):
             hs.and_or(v[0], warm_start=result)
-        with pytest.raises(ValueError, match="method='pdhg'"):
-            hs.and_or(v, warm_start=hs.and_or(v, method="sgd", iterations=10))
-        with pytest.raises(ValueError, match="method='pdhg'"):
-            hs.and_or(v, method="sgd", warm_start=result)
+        with pytest.raises(ValueError, match="solver='pdhg'"):
+            hs.and_or(v, warm_start=hs.and_or(v, solver="sgd", iterations=10))
+        with pytest.raises(ValueError, match="solver='pdhg'"):
+            hs.and_or(v, solver="sgd", warm_start=result)
         with pytest.raises(ValueError, match="AndOrResult"):
             hs.and_or(v, warm_start=result.and_interactions)
         broken = hs.AndOrResult(**{**vars(result), "dual": np.full_like(v, np.nan)})
@@ -244,14 +244,14 @@ class TestPublishedSGD:
         tau = 0.04 * abs(v[-1] - v[0])
         pytest.importorskip("torch")
         want_and, want_or, want_q, _ = dense_published_sgd(v, tau, 10_000, lr=1e-4)
-        got = hs.and_or(v, method="sgd", lr=1e-4, iterations=10_000, fold_singletons=False)
+        got = hs.and_or(v, solver="sgd", lr=1e-4, iterations=10_000, fold_singletons=False)
         np.testing.assert_allclose(got.and_interactions, want_and, atol=1e-6)
         np.testing.assert_allclose(got.or_interactions, want_or, atol=1e-6)
         np.testing.assert_allclose(got.noise, want_q, atol=1e-6)
 
     def test_folding_and_faithfulness(self):
         v = np.random.default_rng(9).standard_normal(32)
-        r = hs.and_or(v, method="sgd", iterations=500)
+        r = hs.and_or(v, solver="sgd", iterations=500)
         assert np.all(r.or_interactions[hs.subset_sizes(5) <= 1] == 0)
         assert faithfulness_error(r, v) < 1e-9
         assert np.isnan(r.gap)
@@ -279,8 +279,8 @@ class TestBadInput:
             hs.and_or(np.zeros(6))
 
     def test_options(self):
-        with pytest.raises(ValueError, match="method"):
-            hs.and_or(np.zeros(4), method="admm")
+        with pytest.raises(ValueError, match="solver"):
+            hs.and_or(np.zeros(4), solver="admm")
         with pytest.raises(ValueError, match="max_iter"):
             hs.and_or(np.zeros(4), max_iter=0)
         with pytest.raises(ValueError, match="tol"):

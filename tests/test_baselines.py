@@ -19,18 +19,18 @@ def test_mean_of_data():
     x, model = x_and_model()
     data = torch.randn(40, 4, dtype=torch.float64)
     game = hs.model_game(model, x, target=0, baseline="mean", data=data)
-    torch.testing.assert_close(game.masked_input(0), data.mean(0))
+    torch.testing.assert_close(game.masked_row(0), data.mean(0))
 
 
 def test_damped_and_shift():
     x, model = x_and_model()
     game = hs.model_game(model, x, target=0, baseline=hs.baselines.damped(0.25))
-    torch.testing.assert_close(game.masked_input(0), 0.25 * x)
+    torch.testing.assert_close(game.masked_row(0), 0.25 * x)
     game = hs.model_game(model, x, target=0, baseline=hs.baselines.shift(1.0))
-    torch.testing.assert_close(game.masked_input(0),
+    torch.testing.assert_close(game.masked_row(0),
                                torch.tensor([0.0, -1.0, 0.5, 0.0], dtype=torch.float64))
     game = hs.model_game(model, x, target=0, baseline=hs.baselines.shift(1.0, stop_at_zero=False))
-    torch.testing.assert_close(game.masked_input(0),
+    torch.testing.assert_close(game.masked_row(0),
                                torch.tensor([-0.5, -1.0, 0.5, -0.8], dtype=torch.float64))
     assert game.settings()["baseline"] == {"kind": "shift", "tau": 1.0, "stop_at_zero": False}
 
@@ -57,8 +57,8 @@ class TestLearnedBaseline:
         assert all(p.grad is None for p in model.parameters())
 
     def test_gradient_matches_finite_differences(self):
-        from harsanyi.game import evaluation_mode
-        from harsanyi.learned_baseline import objective_and_gradient
+        from harsanyi.models.values import evaluation_mode
+        from harsanyi.models.learned_baseline import objective_and_gradient
 
         model = models.mlp(4, seed=1)
         x = torch.randn(2, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(2))

@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 
 import harsanyi as hs  # noqa: E402
 import models  # noqa: E402
-from harsanyi.outputs import value_function  # noqa: E402
+from harsanyi.models.outputs import value_function  # noqa: E402
 
 
 def brute_force_values(model, x, baseline, element_of_player, target, output="log-odds"):
@@ -191,7 +191,7 @@ class TestBatchesAndInputs:
     def test_blocks_and_batches_agree(self, monkeypatch, batch_size, block_bytes):
         # Rows are built in blocks (whole samples when the sizes allow, else gathers) and
         # fed in batch slices; every split must give the per-subset brute force.
-        import harsanyi.game as game_module
+        import harsanyi.models.game as game_module
 
         monkeypatch.setattr(game_module, "ROW_BLOCK_BYTES", block_bytes)
         model = models.mlp(5)
@@ -209,9 +209,10 @@ class TestBatchesAndInputs:
         a = hs.model_game(model, torch.randn(5, dtype=torch.float64), players=players)
         b = hs.model_game(model, torch.randn(2, 5, dtype=torch.float64), players=players)
         c = hs.model_game(model.float(), torch.randn(5), players=players)
-        assert a._mask_table is b._mask_table
-        assert c._mask_table is not a._mask_table  # another width of bits
-        np.testing.assert_array_equal(a._mask_table.numpy() != 0, c._mask_table.numpy() != 0)
+        assert a.element_mask.table is b.element_mask.table
+        assert c.element_mask.table is not a.element_mask.table  # another width of bits
+        np.testing.assert_array_equal(a.element_mask.table.numpy() != 0,
+                                      c.element_mask.table.numpy() != 0)
 
     def test_output_whose_shape_changes_between_batches(self):
         class Shifty(torch.nn.Module):
@@ -232,9 +233,9 @@ class TestBatchesAndInputs:
     def test_targets_found_while_evaluating(self, monkeypatch, batch_size, target):
         # Batch sizes dividing 2^n (or multiples of it) read the targets off the full-subset
         # rows, flush by flush; the others take them from a pass over the unmasked inputs.
-        import harsanyi.game as game_module
+        import harsanyi.models.values as values_module
 
-        monkeypatch.setattr(game_module, "PENDING_ROWS", 32)
+        monkeypatch.setattr(values_module, "PENDING_ROWS", 32)
         model = models.mlp(4)
         x = torch.randn(7, 4, dtype=torch.float64)
         calls = []
@@ -272,7 +273,7 @@ class TestBatchesAndInputs:
     def test_masked_input_inspection(self):
         x = torch.arange(1.0, 5.0, dtype=torch.float64)
         game = hs.model_game(models.mlp(4), x, target=0, baseline=-1.0)
-        torch.testing.assert_close(game.masked_input(0b0101),
+        torch.testing.assert_close(game.masked_row(0b0101),
                                    torch.tensor([1.0, -1.0, 3.0, -1.0], dtype=torch.float64))
 
     def test_model_mode_restored_and_no_gradients(self):

@@ -13,7 +13,7 @@ from harsanyi import _core
 
 torch = pytest.importorskip("torch")
 
-from harsanyi.outputs import value_function  # noqa: E402
+from harsanyi.models.outputs import value_function  # noqa: E402
 
 
 def parts(logits, targets):
@@ -46,7 +46,7 @@ def test_parts_are_shifted_logits(rng):
 
 
 def test_chunks(rng, monkeypatch):
-    import harsanyi.outputs as outputs
+    import harsanyi.models.outputs as outputs
 
     monkeypatch.setattr(outputs, "LOG_ODDS_CHUNK", 7)
     logits = rng.standard_normal((100, 5))

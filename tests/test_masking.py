@@ -6,7 +6,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from harsanyi._masking import as_selection, blend, selection_dtype  # noqa: E402
+from harsanyi.models.masking import as_selection, blend, selection_dtype  # noqa: E402
 
 SPECIAL = [float("nan"), float("inf"), -float("inf"), -0.0, 0.0, 1e-40, -3.5]
 

@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import harsanyi as hs  # noqa: E402
-from harsanyi.outputs import value_function  # noqa: E402
+from harsanyi.models.outputs import value_function  # noqa: E402
 
 MASK_ID = 4
 

@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 torch = pytest.importorskip("torch")
 
 import harsanyi as hs  # noqa: E402
-from harsanyi.dynamics import OrderDistribution  # noqa: E402
-from harsanyi.tracker import CorruptCheckpointError  # noqa: E402
+from harsanyi.dynamics.distribution import OrderDistribution  # noqa: E402
+from harsanyi.dynamics.store import CorruptCheckpointError  # noqa: E402
 
 
 def make_problem(seed=0):
@@ -198,25 +198,19 @@ class TestPersistence:
 
 
 def synthetic_tracker(mean_orders, gap, samples=8, n=8, seed=0):
-    """A stand-in tracker whose order distributions have the given mean orders."""
+    """A recorded history whose order distributions have the given mean orders."""
     rng = np.random.default_rng(seed)
-
-    class Fake:
-        main_kind = "harsanyi"
-
-    fake = Fake()
-    fake.epochs = np.arange(len(mean_orders)) * 10
-    fake.records, fake.losses = {}, {}
+    records, losses = {}, {}
     orders = np.arange(1, n + 1)
-    for epoch, m, g in zip(fake.epochs, mean_orders, gap):
+    for epoch, m, g in zip(np.arange(len(mean_orders)) * 10, mean_orders, gap):
         shape = np.exp(-0.5 * ((orders - m) / 1.2) ** 2)
         absolute = np.zeros((samples, n + 1))
         absolute[:, 1:] = shape * rng.uniform(0.9, 1.1, (samples, n))
         dist = OrderDistribution(shape / shape.mean(), 0.0, {"and": absolute}, {"and": -absolute},
                                  {"and": absolute}, {"and": absolute})
-        fake.records[int(epoch)] = {"distributions": {"harsanyi": dist}}
-        fake.losses[int(epoch)] = {"train_loss": 1.0, "test_loss": 1.0 + g}
-    return fake
+        records[int(epoch)] = {"distributions": {"harsanyi": dist}}
+        losses[int(epoch)] = {"train_loss": 1.0, "test_loss": 1.0 + g}
+    return hs.DynamicsHistory(records, losses, n, "and")
 
 
 def test_phase_detection_on_a_known_valley():
@@ -279,7 +273,7 @@ def test_track_checkpoints_offline_and_resumed(tmp_path):
 
 
 def test_lightning_callback_without_lightning_hooks():
-    from harsanyi.lightning import DynamicsCallback
+    from harsanyi.dynamics.lightning import DynamicsCallback
 
     model, x, y = make_problem(12)
     tracker = hs.DynamicsTracker(model, x[:4], y[:4], method="and")

@@ -8,9 +8,10 @@ The definitions, conventions and published settings the package follows are in
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import phases, theory
 from .and_or import AndOrResult, ConvergenceWarning, and_or
-from .dynamics import OrderDistribution, order_distribution
+from .dynamics import phases, theory
+from .dynamics.distribution import OrderDistribution, order_distribution
+from .dynamics.history import DynamicsHistory
 from .indices import banzhaf_values, interaction_index, shapley_values
 from .result import Interactions, load
 from .strength import OrderStrength, order_strength
@@ -29,15 +30,18 @@ from .transforms import and_interactions, and_values, or_interactions, or_values
 
 # Parts that need PyTorch load on first use, so that the array API works without it.
 _TORCH_ATTRIBUTES = {
-    "players": ("harsanyi.players", None),
-    "baselines": ("harsanyi.baselines", None),
-    "model_game": ("harsanyi.game", "model_game"),
-    "ModelGame": ("harsanyi.game", "ModelGame"),
-    "explain": ("harsanyi.explanation", "explain"),
-    "learn_baseline": ("harsanyi.learned_baseline", "learn_baseline"),
+    "players": ("harsanyi.models.players", None),
+    "baselines": ("harsanyi.models.baselines", None),
+    "model_game": ("harsanyi.models.explain", "model_game"),
+    "ModelGame": ("harsanyi.models.game", "ModelGame"),
+    "GameOptions": ("harsanyi.models.options", "GameOptions"),
+    "explain": ("harsanyi.models.explain", "explain"),
+    "learn_baseline": ("harsanyi.models.learned_baseline", "learn_baseline"),
     "plots": ("harsanyi.plots", None),
-    "DynamicsTracker": ("harsanyi.tracker", "DynamicsTracker"),
-    "track_checkpoints": ("harsanyi.tracker", "track_checkpoints"),
+    "DynamicsTracker": ("harsanyi.dynamics.tracker", "DynamicsTracker"),
+    "CorruptCheckpointError": ("harsanyi.dynamics.store", "CorruptCheckpointError"),
+    "track_checkpoints": ("harsanyi.dynamics.tracker", "track_checkpoints"),
+    "DynamicsCallback": ("harsanyi.dynamics.lightning", "DynamicsCallback"),
 }
 
 
@@ -68,12 +72,16 @@ __all__ = [
     "explain",
     "model_game",
     "ModelGame",
+    "GameOptions",
     "players",
     "baselines",
     "learn_baseline",
     "plots",
     "DynamicsTracker",
     "track_checkpoints",
+    "DynamicsCallback",
+    "DynamicsHistory",
+    "CorruptCheckpointError",
     "theory",
     "phases",
     "order_distribution",

@@ -6,9 +6,9 @@ AND and OR interactions together are as sparse as possible in L1:
     minimise  Σ_S |I_and(S)| + Σ_S |I_or(S)|
     subject to  v(T) + q_T = Σ_{S⊆T} I_and(S) + Σ_{S≠∅, S∩T≠∅} I_or(S),  |q_T| <= τ,
 
-with τ = r · |v(N) - v(∅)|.  The default solver (``method="pdhg"``) runs restarted Halpern
+with τ = r · |v(N) - v(∅)|.  The default solver (``solver="pdhg"``) runs restarted Halpern
 PDHG in C on butterflies and stops on a *certified* relative gap: the returned objective
-is at most ``gap`` above the optimum, relative to it.  ``method="sgd"`` reproduces the
+is at most ``gap`` above the optimum, relative to it.  ``solver="sgd"`` reproduces the
 published schedule (momentum 0.9, lr decayed log-uniformly to lr/10, q clamped each step)
 to compare with published numbers.
 """
@@ -28,8 +28,10 @@ from .transforms import and_values
 
 __all__ = ["AndOrResult", "ConvergenceWarning", "and_or"]
 
-METHODS = ("pdhg", "sgd")
+SOLVERS = ("pdhg", "sgd")
 PRECISIONS = ("mixed", "double")
+# The per-game record the C solver writes, by column (harsanyi._core.INFO_<NAME>).
+INFO_COLUMNS = ("objective", "dual", "gap", "iterations", "converged", "weight")
 
 
 class ConvergenceWarning(UserWarning):
@@ -65,7 +67,12 @@ class AndOrResult:
         Whether ``gap <= tol`` was reached (``sgd``: always True after its schedule).
     noise_bound : ndarray or float
         τ of each game.
-    method : str
+    solver : str
+        "pdhg" or "sgd".
+    options : dict
+        The options it was solved with (``noise_bound``, ``absolute_bound``, ``tol``,
+        ``max_iter``, ``precision`` for ``pdhg``; ``lr``, ``iterations``, ``momentum``,
+        ``fold_singletons`` for ``sgd``), as a record of how it was made.
     dual : ndarray or None
         ``pdhg``: the last dual iterate, one multiplier per faithfulness row (shaped like
         the values).  With `primal_weight`, what ``warm_start`` starts from.
@@ -83,18 +90,19 @@ class AndOrResult:
     iterations: np.ndarray
     converged: np.ndarray
     noise_bound: np.ndarray
-    method: str
+    solver: str
+    options: dict
     dual: np.ndarray | None = None
     primal_weight: np.ndarray | None = None
 
     def __repr__(self) -> str:
         gap = np.max(self.gap) if np.size(self.gap) else 0.0
-        return (f"AndOrResult(method={self.method!r}, games={np.size(self.objective)}, "
+        return (f"AndOrResult(solver={self.solver!r}, games={np.size(self.objective)}, "
                 f"objective={np.sum(self.objective):.6g}, max gap={gap:.2g}, "
                 f"converged={bool(np.all(self.converged))})")
 
 
-def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: str = "pdhg",
+def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, solver: str = "pdhg",
            tol: float = 1e-4, max_iter: int = 200_000, precision: str = "mixed",
            warm_start: AndOrResult | None = None, fold_singletons: bool = True,
            lr: float = 1e-4, iterations: int = 10_000,
@@ -110,7 +118,7 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
         NeurIPS'24 paper).
     absolute_bound : float or array_like, optional
         τ itself (one value, or one per game), instead of `noise_bound`.
-    method : {"pdhg", "sgd"}
+    solver : {"pdhg", "sgd"}
         The certified solver, or the published SGD schedule.
     tol : float, default 1e-4
         ``pdhg``: stop when the certified relative gap is at most `tol`.
@@ -144,8 +152,8 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
     if n < 1:
         raise ValueError("an AND-OR decomposition needs at least one player (values of "
                          "length 2 or more)")
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
     v = np.ascontiguousarray(v, dtype=np.float64)
     if check_finite:
         require_finite(v, "values")
@@ -153,7 +161,7 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
     games = v.reshape(-1, 1 << n)
     tau = _noise_bounds(games, noise_bound, absolute_bound, batch_shape)
 
-    if method == "pdhg":
+    if solver == "pdhg":
         max_iter = positive_int(max_iter, "max_iter")
         if not (tol > 0 and np.isfinite(tol)):
             raise ValueError(f"tol must be positive and finite, got {tol!r}")
@@ -161,13 +169,18 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
             raise ValueError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
         start = _warm_start(warm_start, v.shape)
         parts = _pdhg(games, tau, n, tol, max_iter, precision == "mixed", show_progress, start)
+        options = {"noise_bound": noise_bound, "absolute_bound": absolute_bound, "tol": tol,
+                   "max_iter": max_iter, "precision": precision}
     else:
         if warm_start is not None:
-            raise ValueError("warm_start is for method='pdhg' (SGD follows a fixed schedule)")
+            raise ValueError("warm_start is for solver='pdhg' (SGD follows a fixed schedule)")
         iterations = positive_int(iterations, "iterations")
         if not lr > 0 or not 0 <= momentum < 1:
             raise ValueError("lr must be positive and momentum in [0, 1)")
         parts = _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress)
+        options = {"noise_bound": noise_bound, "absolute_bound": absolute_bound, "lr": lr,
+                   "iterations": iterations, "momentum": momentum,
+                   "fold_singletons": fold_singletons}
 
     a, o, noise, objective, gap, dual_bound, iters, converged, dual, weight = parts
     shortfall = unconverged_summary(converged, gap, tol, max_iter)
@@ -185,8 +198,14 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, method: st
 
     return AndOrResult(
         shaped(a), shaped(o), shaped(gamma), shaped(noise), shaped(objective), shaped(gap),
-        shaped(dual_bound), shaped(iters), shaped(converged), shaped(tau), method,
-        shaped(dual), shaped(weight))
+        shaped(dual_bound), shaped(iters), shaped(converged), shaped(tau), solver,
+        _recordable(options), shaped(dual), shaped(weight))
+
+
+def _recordable(options: dict) -> dict:
+    """`options` with arrays as lists, so that a record of them serialises to JSON."""
+    return {k: np.asarray(v).tolist() if isinstance(v, np.ndarray) else v
+            for k, v in options.items()}
 
 
 def unconverged_summary(converged, gap, tol, max_iter) -> str | None:
@@ -208,7 +227,7 @@ def _warm_start(result, shape):
         return None
     if not isinstance(result, AndOrResult) or result.dual is None:
         raise ValueError("warm_start must be the AndOrResult of an earlier "
-                         "hs.and_or(..., method='pdhg') call")
+                         "hs.and_or(..., solver='pdhg') call")
     if np.shape(result.and_interactions) != tuple(shape):
         raise ValueError(f"warm_start holds games of shape "
                          f"{np.shape(result.and_interactions)}, but values have shape "
@@ -250,12 +269,6 @@ def _pdhg(games, tau, n, tol, max_iter, mixed, show_progress, start):
     a, o, noise = np.zeros_like(games), np.zeros_like(games), np.zeros_like(games)
     dual = np.zeros_like(games)
     info = np.zeros((count, _core.INFO_FIELDS))
-    weight = 3.0  # primal weight to start from (measured); restarts adapt it per game
-    step = 0.995  # fraction of the largest stable step
-    # Iterations between certificates and restart decisions: against 64, one trained game
-    # at n = 12 takes 4% less time (the certificate costs about 5% of a step every 64) and
-    # the test games of 7 sets 6% less in all.
-    check_every = 128
     long_work = count * (1 << n) * n >= (1 << 22)
     with progress_bar(count, "AND-OR decomposition", True if long_work and show_progress is None
                       else show_progress, unit="game") as bar:
@@ -263,10 +276,12 @@ def _pdhg(games, tau, n, tol, max_iter, mixed, show_progress, start):
             chunk_start = None if start is None else tuple(part[first:last] for part in start)
             _core.and_or_pdhg(games[first:last], tau[first:last], a[first:last], o[first:last],
                               noise[first:last], dual[first:last], info[first:last], max_iter,
-                              check_every, tol, weight, step, mixed, chunk_start)
+                              tol, mixed, chunk_start)
             bar.update(last - first)
-    return (a, o, noise, info[:, 0].copy(), info[:, 2].copy(), info[:, 1].copy(),
-            info[:, 3].astype(np.int64), info[:, 4].astype(bool), dual, info[:, 5].copy())
+    column = {name: info[:, getattr(_core, f"INFO_{name.upper()}")] for name in INFO_COLUMNS}
+    return (a, o, noise, column["objective"].copy(), column["gap"].copy(),
+            column["dual"].copy(), column["iterations"].astype(np.int64),
+            column["converged"].astype(bool), dual, column["weight"].copy())
 
 
 def _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress):

@@ -71,7 +71,7 @@ def tabular_problem(rng):
     import torch
     from sklearn.datasets import load_breast_cancer
 
-    from . import players
+    from .models import players
 
     data = load_breast_cancer()
     x = ((data.data - data.data.mean(0)) / data.data.std(0)).astype(np.float32)
@@ -87,7 +87,7 @@ def digits_problem(rng):
     import torch
     from sklearn.datasets import load_digits
 
-    from . import players
+    from .models import players
 
     data = load_digits()
     x = (data.images[:, None] / 16.0).astype(np.float32)
@@ -105,7 +105,7 @@ def train_and_track(run: Run, problem, out: Path, log):
     """Train with SGD, tracking the interactions of a few test samples; returns the tracker."""
     import torch
 
-    from .tracker import DynamicsTracker
+    from .dynamics.tracker import DynamicsTracker
 
     rng = np.random.default_rng(0)
     model, x, y, classes, players = problem(rng)

@@ -1,8 +1,14 @@
-"""Matplotlib figures, one per module; every function takes ``ax=None`` and returns the Axes."""
+"""Matplotlib figures, one per module; panels take ``ax=None`` and return the Axes, the
+``figure_*`` functions return the Figure.  They take values (results, histories, fits,
+DataFrames), never a tracker."""
 
-from .dynamics import plot_losses, plot_order_bars, plot_order_heatmap, plot_ratio_vs_sigma2
+from .heatmap import figure_heatmap, plot_order_heatmap
 from .orders import plot_orders
+from .overview import figure_overview, plot_losses, plot_order_bars
+from .ratio import figure_ratio, plot_ratio_vs_sigma2
+from .theory_fit import figure_theory
 from .top import plot_top
 
 __all__ = ["plot_top", "plot_orders", "plot_order_bars", "plot_losses", "plot_order_heatmap",
-           "plot_ratio_vs_sigma2"]
+           "plot_ratio_vs_sigma2", "figure_overview", "figure_theory", "figure_ratio",
+           "figure_heatmap"]

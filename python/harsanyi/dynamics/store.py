@@ -1,4 +1,4 @@
-"""A folder of tracked checkpoints that a crash cannot corrupt.
+"""A folder of tracked checkpoints that a crash cannot corrupt, and how a record is stored.
 
 Layout::
 
@@ -22,9 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ._atomic import atomic_write
+from .._atomic import atomic_write
+from .distribution import OrderDistribution
+from .history import STATS
 
-__all__ = ["CheckpointStore", "CorruptCheckpointError"]
+__all__ = ["CheckpointStore", "CorruptCheckpointError", "record_to_arrays",
+           "record_from_arrays"]
 
 FORMAT = "harsanyi.DynamicsTracker"
 VERSION = 1
@@ -150,3 +153,35 @@ class CheckpointStore:
             return None, None
         record = _read_npz(path)
         return int(record["epoch"]), record["values"]
+
+
+def record_to_arrays(record: dict) -> dict:
+    """A checkpoint record as flat named arrays (``kind.stat.part``), for an npz file."""
+    arrays = {"epoch": np.array(record["epoch"]), "tau": np.array(record["tau"]),
+              "targets": np.asarray(record["targets"]),
+              "losses": np.array(json.dumps(record["losses"]))}
+    for name, value in record["solver"].items():
+        arrays[f"solver.{name}"] = value
+    for kind, dist in record["distributions"].items():
+        arrays[f"{kind}.distribution"] = dist.distribution
+        for stat in STATS:
+            for part, table in getattr(dist, stat).items():
+                arrays[f"{kind}.{stat}.{part}"] = table
+    return arrays
+
+
+def record_from_arrays(arrays: dict) -> dict:
+    """The checkpoint record that :func:`record_to_arrays` stored."""
+    kinds = sorted({key.split(".")[0] for key in arrays if key.endswith(".distribution")})
+    distributions = {}
+    for kind in kinds:
+        parts = {stat: {key.split(".")[2]: arrays[key] for key in arrays
+                        if key.startswith(f"{kind}.{stat}.")} for stat in STATS}
+        distributions[kind] = OrderDistribution(
+            arrays[f"{kind}.distribution"], float(arrays["tau"]), parts["positive"],
+            parts["negative"], parts["absolute"], parts["count"])
+    return {"epoch": int(arrays["epoch"]), "tau": float(arrays["tau"]),
+            "targets": arrays["targets"], "losses": json.loads(str(arrays["losses"])),
+            "solver": {k.split(".", 1)[1]: v for k, v in arrays.items()
+                       if k.startswith("solver.")},
+            "distributions": distributions}

@@ -10,25 +10,32 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._progress import progress_bar
-from .game import ModelGame, evaluation_mode
-from .transforms import and_interactions
+from .._progress import progress_bar
+from ..transforms import and_interactions
+from .game import ModelGame
+from .options import GameOptions, game_options, signature_with_options
+from .values import evaluation_mode
 
-__all__ = ["learn_baseline"]
+__all__ = ["learn_baseline", "with_learned_baseline"]
+
+# Options the learned baseline sets itself.
+OWN_OPTIONS = ("baseline", "embedding", "show_progress")
 
 
-def learn_baseline(model, x, target=None, *, players=None, init=None, data=None,
-                   output="log-odds", steps: int = 50, lr: float = 1e-3, lr_end: float = 1e-4,
-                   bounds=None, batch_size: int = 512, device=None, show_progress=None,
-                   additional_forward_args=None, masked_input=None, batched=None,
-                   return_history: bool = False):
+def learn_baseline(model, x, target=None, *, init=None, steps: int = 50, lr: float = 1e-3,
+                   lr_end: float = 1e-4, bounds=None, show_progress=None,
+                   return_history: bool = False, **options):
     """Fit a baseline that minimises the L1 norm of the AND interactions (theory.md §6).
 
     Parameters
     ----------
-    model, x, target, players, data, output, batch_size, device, additional_forward_args,
-    masked_input, batched
+    model, x, target
         As for :func:`harsanyi.model_game`.
+    **options
+        The game's options (:class:`~harsanyi.models.options.GameOptions`) but
+        ``baseline``, ``embedding`` and ``show_progress``: ``players``, ``data``,
+        ``output``, ``batch_size``, ``device``, ``additional_forward_args``,
+        ``masked_input``, ``batched``, ``max_evaluations``.
     init : baseline, optional
         Where to start (any ``baseline=`` of :func:`harsanyi.model_game`); default
         ``"mean"`` when `data` is given, else ``"zero"``.
@@ -52,18 +59,17 @@ def learn_baseline(model, x, target=None, *, players=None, init=None, data=None,
     list of float
         With ``return_history=True``, the objective at each step.
     """
+    game_settings = game_options(options, "learn_baseline", exclude=OWN_OPTIONS)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
     if not (lr > 0 and lr_end > 0):
         raise ValueError("lr and lr_end must be positive")
+    data = game_settings.data
     if init is None:
         init = "mean" if data is not None else "zero"
     if isinstance(init, str) and init == "learned":
         raise ValueError("init cannot be 'learned'")
-    game = ModelGame(model, x, target, players=players, baseline=init, data=data, output=output,
-                     batch_size=batch_size, device=device, show_progress=False,
-                     additional_forward_args=additional_forward_args, masked_input=masked_input,
-                     batched=batched)
+    game = ModelGame(model, x, target, game_settings.replace(baseline=init, show_progress=False))
     if not game.inputs.masked.dtype.is_floating_point:
         raise TypeError("a learned baseline needs floating-point inputs (mask token embeddings "
                         "with a tensor baseline instead)")
@@ -82,6 +88,21 @@ def learn_baseline(model, x, target=None, *, players=None, init=None, data=None,
         if return_history:
             history.append(objective_and_gradient(game, base, gradient=False)[0])
     return (base, history) if return_history else base
+
+
+learn_baseline.__signature__ = signature_with_options(learn_baseline, exclude=OWN_OPTIONS)
+
+
+def with_learned_baseline(model, x, target, options: GameOptions):
+    """`options` with ``baseline="learned"`` replaced by the fitted baseline, and the kind
+    of baseline to record ("learned", or None when `options` did not ask for one)."""
+    if not (isinstance(options.baseline, str) and options.baseline == "learned"):
+        return options, None
+    if options.embedding is not None:
+        raise ValueError("with embedding=, baseline must be 'zero', 'mean', a token id or a "
+                         "tensor of embeddings")
+    base = learn_baseline(model, x, target, **options.keywords(exclude=OWN_OPTIONS))
+    return options.replace(baseline=base), "learned"
 
 
 def objective_and_gradient(game: ModelGame, base: torch.Tensor, gradient: bool = True):

@@ -11,26 +11,31 @@ Typical use::
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import torch
 
-from . import players as players_module
-from ._progress import progress_bar
-from ._warnings import warn_at_caller
-from .and_or import ConvergenceWarning, and_or, unconverged_summary
-from .checkpoint_store import CheckpointStore, CorruptCheckpointError
-from .dynamics import DYNAMICS_RATIO, OrderDistribution, order_distribution
-from .game import ModelGame
-from .transforms import and_interactions
+from .._progress import progress_bar
+from .._warnings import warn_at_caller
+from ..and_or import ConvergenceWarning, and_or, unconverged_summary
+from ..models.explain import build_game
+from ..models.game import ModelGame
+from ..models.inputs import model_device
+from ..models.options import game_options, signature_with_options
+from ..models.players import Players
+from ..transforms import and_interactions
+from .distribution import DYNAMICS_RATIO, order_distribution
+from .history import DynamicsHistory
+from .store import CheckpointStore, CorruptCheckpointError, record_from_arrays, record_to_arrays
 
 __all__ = ["DynamicsTracker", "track_checkpoints", "CorruptCheckpointError"]
 
 METHODS = ("and", "and-or")
-STATS = ("positive", "negative", "absolute", "count")
+FIGURES = ("overview", "theory", "ratio", "heatmap")
+# Game options the tracker sets itself: its probe is a batch, its progress its own.
+OWN_OPTIONS = ("batched", "show_progress")
 
 
 def _fork_rng(device):
@@ -51,9 +56,11 @@ class DynamicsTracker:
         A batch of inputs whose interactions are tracked (a few test samples).
     probe_y : Tensor, optional
         Their labels (the class explained); default the model's prediction at each checkpoint.
-    players, baseline, data, output, batch_size, device, additional_forward_args,
-    embedding, masked_input
-        As for :func:`harsanyi.model_game`; the baseline is resolved once, at the start.
+    **options
+        The game's options as for :func:`harsanyi.model_game` (``players``,
+        ``baseline``, ``data``, ``output``, ``batch_size``, ``device``,
+        ``additional_forward_args``, ``embedding``, ``masked_input``,
+        ``max_evaluations``); the baseline is resolved once, at the start.
     method : {"and-or", "and"}
         AND-OR decomposition (theory §4) or AND interactions only.
     every : int, iterable of int, or callable, default 1
@@ -66,8 +73,8 @@ class DynamicsTracker:
         Also keep the full values of every checkpoint (2**n per sample).
     ratio : float, default 0.03
         Salience: ``|I(S)| >= ratio · E_x|v(x) - v(x_∅)|`` (NeurIPS'24).
-    noise_bound, tol, max_iter
-        Options of the AND-OR solver (NeurIPS'24 uses noise bound 0.02); the tolerance
+    solver, noise_bound, tol, max_iter
+        Options of the AND-OR solver (:func:`harsanyi.and_or`) (NeurIPS'24 uses noise bound 0.02); the tolerance
         is loose by default, since the order distribution needs no more.  A checkpoint
         whose games run out of iterations gives one ConvergenceWarning naming its epoch
         (its record's ``solver`` entry holds every game's gap).
@@ -81,13 +88,12 @@ class DynamicsTracker:
         Progress bars inside each update.
     """
 
-    def __init__(self, model, probe_x, probe_y=None, *, players=None, baseline="zero",
-                 data=None, output="log-odds", method: str = "and-or", every=1,
+    def __init__(self, model, probe_x, probe_y=None, *, method: str = "and-or", every=1,
                  directory=None, keep_interactions: bool = False,
-                 ratio: float = DYNAMICS_RATIO, noise_bound: float = 0.02, tol: float = 1e-2,
-                 max_iter: int = 100_000, warm_start: bool = True, batch_size: int = 512,
-                 device=None, show_progress: bool = False, additional_forward_args=None,
-                 embedding=None, masked_input=None, _resumed=None):
+                 ratio: float = DYNAMICS_RATIO, solver: str = "pdhg", noise_bound: float = 0.02,
+                 tol: float = 1e-2, max_iter: int = 100_000, warm_start: bool = True,
+                 show_progress: bool = False, _resumed=None, **options):
+        game_settings = game_options(options, "DynamicsTracker", exclude=OWN_OPTIONS)
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
         self.model = model
@@ -95,14 +101,12 @@ class DynamicsTracker:
         self.every = every
         self.keep_interactions = bool(keep_interactions)
         self.ratio = float(ratio)
-        self.solver_options = {"noise_bound": float(noise_bound), "tol": float(tol),
-                               "max_iter": int(max_iter)}
-        self.warm_start = bool(warm_start)
+        self.solver_options = {"solver": solver, "noise_bound": float(noise_bound),
+                               "tol": float(tol), "max_iter": int(max_iter)}
+        self.warm_start = bool(warm_start) and solver == "pdhg"
         self._previous_split = None
         self.show_progress = show_progress
-        self._game_options = dict(output=output, batch_size=batch_size, device=device,
-                                  additional_forward_args=additional_forward_args,
-                                  embedding=embedding, masked_input=masked_input)
+        self._options = game_settings.replace(batched=True, show_progress=show_progress)
         self.probe_x, self.probe_y = probe_x, probe_y
         self.records: dict[int, dict] = {}
         self.losses: dict[int, dict] = {}
@@ -112,17 +116,19 @@ class DynamicsTracker:
 
         if _resumed is not None:
             self.players, self.baseline, self._settings = _resumed
+            self._options = self._options.replace(players=self.players, baseline=self.baseline)
             return
-        game = ModelGame(model, probe_x, probe_y, players=players, baseline=baseline, data=data,
-                         batched=True, show_progress=False, **self._game_options)
+        game = build_game(model, probe_x, probe_y, self._options.replace(show_progress=False))
         self.players = game.players
         self.baseline = game.baseline.detach().clone()
+        self._options = self._options.replace(players=self.players, baseline=self.baseline)
+        output = game_settings.output
         self._settings = {
             "method": method, "every": every if isinstance(every, int) else None,
             "keep_interactions": self.keep_interactions, "ratio": self.ratio,
             "solver": self.solver_options, "output": output if isinstance(output, str) else None,
-            "batch_size": batch_size, "players": self.players.describe(),
-            "baseline": game.settings()["baseline"], "masked_input": masked_input,
+            "batch_size": game_settings.batch_size, "players": self.players.describe(),
+            "baseline": game.settings()["baseline"], "masked_input": game_settings.masked_input,
         }
         if self.store is not None:
             self.store.create(self._settings, self._probe_arrays())
@@ -163,11 +169,7 @@ class DynamicsTracker:
         """
         store = CheckpointStore(directory)
         settings, probe = store.read_settings()
-        described = settings["players"]
-        players = players_module.Players(
-            probe["players_map"], tuple(described["names"]), described["kind"],
-            described["kind"] in ("features", "groups", "tokens"),
-            {k: v for k, v in described.items() if k not in ("kind", "n", "names")})
+        players = Players.from_record(probe["players_map"], settings["players"])
         if probe_x is None:
             if "probe_x" not in probe:
                 raise ValueError("this tracker's probe inputs were not a tensor: pass probe_x=")
@@ -182,20 +184,20 @@ class DynamicsTracker:
         if options["output"] is None:
             raise ValueError("the tracker used a callable output: pass output= to resume it")
         if model is not None:
-            device = options.get("device") or next(
-                (p.device for p in model.parameters()), torch.device("cpu"))
+            device = options.get("device") or model_device(model) or torch.device("cpu")
             probe_x = probe_x.to(device)
             probe_y = None if probe_y is None else probe_y.to(device)
             baseline = baseline.to(device)
         tracker = cls(model, probe_x, probe_y, method=settings["method"], every=every,
                       directory=None, keep_interactions=settings["keep_interactions"],
-                      ratio=settings["ratio"], noise_bound=solver["noise_bound"],
+                      ratio=settings["ratio"], solver=solver.get("solver", "pdhg"),
+                      noise_bound=solver["noise_bound"],
                       tol=solver["tol"], max_iter=solver["max_iter"],
                       _resumed=(players, baseline, settings), **options)
         tracker.store = store
         epochs, tracker.losses, adopted = store.finished_epochs()
         for epoch in epochs:
-            tracker.records[epoch] = tracker._record_from_arrays(store.read_checkpoint(epoch))
+            tracker.records[epoch] = record_from_arrays(store.read_checkpoint(epoch))
         if adopted:
             store.write_index(tracker.records, tracker.losses)
         latest_epoch, values = store.read_latest_values()
@@ -244,7 +246,7 @@ class DynamicsTracker:
         self._latest_values = (epoch, values)
         self._fit_cache = None
         if self.store is not None:
-            arrays = self._record_to_arrays(record)
+            arrays = record_to_arrays(record)
             if self.keep_interactions:
                 arrays["values"] = values
             self.store.write_checkpoint(epoch, arrays)
@@ -259,11 +261,9 @@ class DynamicsTracker:
         return self.update(epoch, **losses)
 
     def _measure(self, epoch: int):
-        device = self._game_options.get("device")
+        device = self._options.device
         with _fork_rng(None if device is None else torch.device(device)):
-            game = ModelGame(self.model, self.probe_x, self.probe_y, players=self.players,
-                             baseline=self.baseline, batched=True,
-                             show_progress=self.show_progress, **self._game_options)
+            game = ModelGame(self.model, self.probe_x, self.probe_y, self._options)
             values = np.array(game.values())
         distributions = {"harsanyi": order_distribution(and_interactions(values), values=values,
                                                         ratio=self.ratio)}
@@ -305,109 +305,37 @@ class DynamicsTracker:
                                           show_progress=self.show_progress)
         return self._previous_split
 
-    # -- records on disk -------------------------------------------------------------------
-
-    @staticmethod
-    def _record_to_arrays(record: dict) -> dict:
-        arrays = {"epoch": np.array(record["epoch"]), "tau": np.array(record["tau"]),
-                  "targets": np.asarray(record["targets"]),
-                  "losses": np.array(json.dumps(record["losses"]))}
-        for name, value in record["solver"].items():
-            arrays[f"solver.{name}"] = value
-        for kind, dist in record["distributions"].items():
-            arrays[f"{kind}.distribution"] = dist.distribution
-            for stat in STATS:
-                for part, table in getattr(dist, stat).items():
-                    arrays[f"{kind}.{stat}.{part}"] = table
-        return arrays
-
-    @staticmethod
-    def _record_from_arrays(arrays: dict) -> dict:
-        kinds = sorted({key.split(".")[0] for key in arrays if key.endswith(".distribution")})
-        distributions = {}
-        for kind in kinds:
-            parts = {stat: {key.split(".")[2]: arrays[key] for key in arrays
-                            if key.startswith(f"{kind}.{stat}.")} for stat in STATS}
-            distributions[kind] = OrderDistribution(
-                arrays[f"{kind}.distribution"], float(arrays["tau"]), parts["positive"],
-                parts["negative"], parts["absolute"], parts["count"])
-        return {"epoch": int(arrays["epoch"]), "tau": float(arrays["tau"]),
-                "targets": arrays["targets"], "losses": json.loads(str(arrays["losses"])),
-                "solver": {k.split(".", 1)[1]: v for k, v in arrays.items()
-                           if k.startswith("solver.")},
-                "distributions": distributions}
-
     # -- views ---------------------------------------------------------------------------
+
+    @property
+    def recorded(self) -> DynamicsHistory:
+        """What has been recorded so far, as a value for phases, the theory fit and plots."""
+        return DynamicsHistory(dict(self.records), dict(self.losses), self.players.n,
+                               self.method)
 
     @property
     def epochs(self) -> np.ndarray:
         """The tracked checkpoints, in order."""
-        return np.array(sorted(self.records), dtype=np.int64)
+        return self.recorded.epochs
 
     @property
     def main_kind(self) -> str:
-        return "and-or" if self.method == "and-or" else "harsanyi"
+        return self.recorded.main_kind
 
     def distribution(self, kind: str | None = None):
-        """I^(k) over checkpoints: a DataFrame indexed by epoch, one column per order k.
-
-        Parameters
-        ----------
-        kind : {"and-or", "harsanyi"}, optional
-            The AND-OR decomposition (AND and OR together) or the plain AND (Harsanyi)
-            interactions; default the tracker's method.
-        """
-        import pandas as pd
-
-        kind = kind or self.main_kind
-        epochs = self.epochs
-        rows = [self.records[e]["distributions"][kind].distribution for e in epochs]
-        n = self.players.n
-        return pd.DataFrame(np.array(rows).reshape(len(epochs), n), index=pd.Index(epochs, name="epoch"),
-                            columns=pd.Index(range(1, n + 1), name="order"))
+        """I^(k) over checkpoints (see :meth:`DynamicsHistory.distribution`)."""
+        return self.recorded.distribution(kind)
 
     @property
     def loss_history(self):
         """The losses passed to :meth:`update`: a DataFrame indexed by epoch."""
-        import pandas as pd
-
-        frame = pd.DataFrame.from_dict(self.losses, orient="index").sort_index()
-        frame.index.name = "epoch"
-        return frame
+        return self.recorded.loss_history
 
     @property
     def history(self):
-        """Everything recorded, one row per (epoch, kind, order).
-
-        Columns: ``epoch``, ``kind`` ("and", "or" for the AND-OR decomposition,
-        "harsanyi" for the plain AND interactions), ``order``, the mean over probe samples
-        of the salient ``positive``, ``negative`` and ``absolute`` sums and ``count``,
-        ``distribution`` (I^(k) of the tracker's method, the same on every kind's row),
-        ``tau``, and one column per loss.
-        """
-        import pandas as pd
-
-        rows = []
-        for epoch in self.epochs:
-            record = self.records[epoch]
-            main = record["distributions"][self.main_kind].distribution
-            for dist_name, dist in record["distributions"].items():
-                for part in dist.absolute:
-                    kind = "harsanyi" if dist_name == "harsanyi" else part
-                    if dist_name == "harsanyi" and self.method == "and":
-                        kind = "and"
-                    for order in range(self.players.n + 1):
-                        row = {"epoch": epoch, "kind": kind, "order": order, "tau": record["tau"],
-                               "distribution": main[order - 1] if order else np.nan}
-                        for stat in STATS:
-                            row[stat] = float(getattr(dist, stat)[part][:, order].mean())
-                        rows.append(row)
-        frame = pd.DataFrame(rows, columns=["epoch", "kind", "order", "positive", "negative",
-                                            "absolute", "count", "distribution", "tau"])
-        losses = self.loss_history
-        if len(losses):
-            frame = frame.merge(losses, left_on="epoch", right_index=True, how="left")
-        return frame
+        """Everything recorded, one row per (epoch, kind, order) (see
+        :meth:`DynamicsHistory.frame`)."""
+        return self.recorded.frame()
 
     # -- analysis --------------------------------------------------------------------------
 
@@ -418,7 +346,7 @@ class DynamicsTracker:
         """
         from .phases import detect_phases
 
-        return detect_phases(self, **options)
+        return detect_phases(self.recorded, **options)
 
     def fit_theory(self, grid=None):
         """σ² per checkpoint fitted to the observed I^(k) of the plain AND interactions,
@@ -439,7 +367,8 @@ class DynamicsTracker:
         return result
 
     def plot(self, kind: str = "overview", path=None, **options):
-        """A figure of the dynamics (see :mod:`harsanyi.plots.dynamics`).
+        """A figure of the dynamics (:mod:`harsanyi.plots`: overview, theory_fit, ratio,
+        heatmap).
 
         Parameters
         ----------
@@ -454,15 +383,25 @@ class DynamicsTracker:
         -------
         matplotlib Figure
         """
-        from .plots import dynamics as figures
+        from .. import plots
+        from ..plots._axes import save_figure
 
-        makers = {"overview": figures.figure_overview, "theory": figures.figure_theory,
-                  "ratio": figures.figure_ratio, "heatmap": figures.figure_heatmap}
-        if kind not in makers:
-            raise ValueError(f"unknown figure {kind!r}; choose one of {sorted(makers)}")
-        figure = makers[kind](self, **options)
+        if kind not in FIGURES:
+            raise ValueError(f"unknown figure {kind!r}; choose one of {sorted(FIGURES)}")
+        if kind == "overview":
+            try:
+                phases = self.detect_phases(kind=options.get("kind"))
+            except ValueError:  # too few checkpoints to tell
+                phases = None
+            figure = plots.figure_overview(self.recorded, phases, **options)
+        elif kind == "heatmap":
+            figure = plots.figure_heatmap(self.recorded, **options)
+        elif kind == "theory":
+            figure = plots.figure_theory(self.fit_theory(), **options)
+        else:
+            figure = plots.figure_ratio(self.fit_theory(), **options)
         if path is not None:
-            figures.save_figure(figure, path)
+            save_figure(figure, path)
         return figure
 
     def __repr__(self) -> str:

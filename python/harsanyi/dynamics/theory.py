@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _core
-from ._validation import check_memory, game_array, require_finite
-from .dynamics import DYNAMICS_RATIO, normalise
-from .strength import order_strength
+from .. import _core
+from .._validation import check_memory, game_array, require_finite
+from .distribution import DYNAMICS_RATIO, normalise
+from ..strength import order_strength
 
 __all__ = ["predict", "predicted_distribution", "fit", "TheoryFit", "low_high_ratio"]
 
@@ -42,17 +42,8 @@ def predict(w_star, sigma2) -> np.ndarray:
     ndarray
         Shape (..., 2**n) for a scalar σ², (..., m, 2**n) for an array.
     """
-    w, n = game_array(w_star, "w_star")
-    w = np.ascontiguousarray(w, dtype=np.float64)
-    require_finite(w, "w_star")
-    levels = np.ascontiguousarray(np.atleast_1d(np.asarray(sigma2, dtype=np.float64)))
-    if levels.ndim != 1 or not np.all(np.isfinite(levels)) or np.any(levels < 0):
-        raise ValueError("sigma2 must be a number or a 1-D array of finite values >= 0")
-    batch = w.shape[:-1]
-    check_memory(int(np.prod(batch, dtype=np.int64)) * levels.size * w.shape[-1] * 8,
-                 "the predicted interactions")
-    out = np.empty(batch + (levels.size, w.shape[-1]))
-    _core.theory_predict(w, levels, out)
+    w, _ = _checked_w_star(w_star)
+    out = _predict(w, _checked_levels(sigma2))
     return out[..., 0, :] if np.ndim(sigma2) == 0 else out
 
 
@@ -67,18 +58,45 @@ def predicted_distribution(w_star, sigma2, ratio: float = DYNAMICS_RATIO) -> np.
     -------
     ndarray, shape (m, n) for m noise levels (or (n,) for a scalar σ²)
     """
+    w, _ = _checked_w_star(w_star)
+    result = _distributions(w.reshape(-1, w.shape[-1]), _checked_levels(sigma2), ratio)
+    return result[0] if np.ndim(sigma2) == 0 else result
+
+
+def _checked_w_star(w_star):
     w, n = game_array(w_star, "w_star")
-    w = np.atleast_2d(w).reshape(-1, w.shape[-1])
-    levels = np.atleast_1d(np.asarray(sigma2, dtype=np.float64))
-    predicted = predict(w, levels)  # (B, m, 2**n)
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    require_finite(w, "w_star")
+    return w, n
+
+
+def _checked_levels(sigma2) -> np.ndarray:
+    levels = np.ascontiguousarray(np.atleast_1d(np.asarray(sigma2, dtype=np.float64)))
+    if levels.ndim != 1 or not np.all(np.isfinite(levels)) or np.any(levels < 0):
+        raise ValueError("sigma2 must be a number or a 1-D array of finite values >= 0")
+    return levels
+
+
+def _predict(w: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """ŵ of checked w* (..., 2**n) at checked levels (m,): shape (..., m, 2**n)."""
+    batch = w.shape[:-1]
+    check_memory(int(np.prod(batch, dtype=np.int64)) * levels.size * w.shape[-1] * 8,
+                 "the predicted interactions")
+    out = np.empty(batch + (levels.size, w.shape[-1]))
+    _core.theory_predict(w, levels, out)
+    return out
+
+
+def _distributions(w: np.ndarray, levels: np.ndarray, ratio: float) -> np.ndarray:
+    """I^(k) of the predictions from checked w* (B, 2**n) at checked levels: (m, n)."""
+    predicted = _predict(w, levels)  # (B, m, 2**n)
     rows = []
     for j in range(levels.size):
         w_hat = predicted[:, j, :]
         tau = ratio * np.abs(w_hat.sum(axis=1) - w_hat[:, 0])
         strength = order_strength(w_hat, tau).absolute
         rows.append(normalise(strength[:, 1:].mean(axis=0)))
-    result = np.array(rows)
-    return result[0] if np.ndim(sigma2) == 0 else result
+    return np.array(rows)
 
 
 def low_high_ratio(distribution) -> np.ndarray:
@@ -155,15 +173,16 @@ def fit(observed, w_star, epochs=None, grid=None, ratio: float = DYNAMICS_RATIO,
     TheoryFit
     """
     observed = np.atleast_2d(np.asarray(observed, dtype=np.float64))
-    w, n = game_array(w_star, "w_star")
+    w, n = _checked_w_star(w_star)
+    w = w.reshape(-1, w.shape[-1])
     if observed.shape[1] != n:
         raise ValueError(f"observed has {observed.shape[1]} orders but w_star has {n} players")
     grid = DEFAULT_GRID if grid is None else np.sort(np.asarray(grid, dtype=np.float64))
     epochs = np.arange(len(observed)) if epochs is None else np.asarray(epochs)
-    curves = predicted_distribution(w, grid, ratio)
+    curves = _distributions(w, _checked_levels(grid), ratio)
     # log σ² for the refinement; σ² = 0 sits one grid step below the smallest positive.
     positive = grid[grid > 0]
-    floor = positive[0] ** 2 / positive[1] if len(positive) > 1 else 1e-300
+    floor = positive[0] ** 2 / positive[1] if len(positive) > 1 else np.finfo(float).tiny
     log_grid = np.log(np.where(grid > 0, grid, floor))
     sigma2, predicted, error = [], [], []
     golden = (np.sqrt(5) - 1) / 2
@@ -172,7 +191,7 @@ def fit(observed, w_star, epochs=None, grid=None, ratio: float = DYNAMICS_RATIO,
         best = int(np.argmin(distances))
         lo = log_grid[max(best - 1, 0)]
         hi = log_grid[min(best + 1, len(grid) - 1)]
-        cost = lambda t: float(_rms(predicted_distribution(w, float(np.exp(t)), ratio), row))
+        cost = lambda t: float(_rms(_distributions(w, np.array([np.exp(t)]), ratio)[0], row))
         x1, x2 = hi - golden * (hi - lo), lo + golden * (hi - lo)
         f1, f2 = cost(x1), cost(x2)
         for _ in range(refine_steps if hi > lo else 0):
@@ -189,6 +208,6 @@ def fit(observed, w_star, epochs=None, grid=None, ratio: float = DYNAMICS_RATIO,
         best_error, best_sigma2 = min(candidates, key=lambda c: c[0])
         sigma2.append(best_sigma2)
         error.append(best_error)
-        predicted.append(predicted_distribution(w, float(best_sigma2), ratio))
+        predicted.append(_distributions(w, np.array([float(best_sigma2)]), ratio)[0])
     return TheoryFit(epochs, np.array(sigma2), observed, np.array(predicted), np.array(error),
                      grid, curves)

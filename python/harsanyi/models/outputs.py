@@ -1,4 +1,4 @@
-"""The scalar v(x_S) read off a model's output (theory.md §1).
+"""The scalar v(x_S) read off a model's output, and the class it is read for (theory.md §1).
 
 - ``"log-odds"`` (default, the papers'): ``log(p_y / (1 - p_y))`` with p = softmax(logits),
   computed stably as ``logit_y - logsumexp(logits without y)``; for a single-logit binary
@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from . import _core
+from .. import _core
 
-__all__ = ["OUTPUTS", "logits_of", "value_function", "check_targets", "predicted_targets"]
+__all__ = ["OUTPUTS", "logits_of", "value_function", "check_targets", "predicted_targets",
+           "given_targets", "checked_targets", "check_batch_rows"]
 
 OUTPUTS = ("log-odds", "logit", "prob", "raw")
 # Entries of exp(z_c - max) taken at once by the CPU log-odds (bounds its scratch memory).
@@ -78,6 +79,39 @@ def predicted_targets(logits: torch.Tensor) -> torch.Tensor:
     if logits.ndim == 1 or logits.shape[-1] == 1:
         return (logits.reshape(-1) > 0).long()
     return logits.argmax(dim=-1)
+
+
+def given_targets(target, samples: int, device) -> torch.Tensor | None:
+    """The given target as one class per sample on `device`, or None for the predicted one."""
+    if target is None:
+        return None
+    targets = torch.as_tensor(target, device=device).long().reshape(-1)
+    if targets.numel() == 1:
+        targets = targets.expand(samples)
+    if targets.numel() != samples:
+        raise ValueError(f"target has {targets.numel()} entries for {samples} samples")
+    return targets.contiguous()
+
+
+def checked_targets(logits: torch.Tensor, given: torch.Tensor | None, first: int,
+                    output) -> torch.Tensor:
+    """Targets of the samples from `first` on whose unmasked logits are given: the given
+    ones, or the predicted class; checked against the logits' shape and classes."""
+    if given is not None:
+        targets = given[first:first + logits.shape[0]]
+    elif logits.ndim <= 2:
+        targets = predicted_targets(logits)
+    else:  # check_targets refuses these logits
+        targets = torch.zeros(logits.shape[0], dtype=torch.long, device=logits.device)
+    check_targets(logits, targets, output)
+    return targets
+
+
+def check_batch_rows(logits: torch.Tensor, rows: int) -> None:
+    """Raise ValueError unless the model's output has one row per input row."""
+    if logits.ndim == 0 or logits.shape[0] != rows:
+        raise ValueError(f"the model returned {tuple(logits.shape)} for {rows} inputs; its "
+                         "output must have the batch as its first dimension")
 
 
 def value_function(output):

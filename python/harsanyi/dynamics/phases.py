@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dynamics import normalise
+from .distribution import normalise
+from .history import as_history
 
 __all__ = ["Phases", "detect_phases", "mean_order", "smooth"]
 
@@ -120,14 +121,15 @@ class Phases:
         return phase + " " + gap
 
 
-def detect_phases(tracker, *, kind: str | None = None, window: int | None = None,
+def detect_phases(history, *, kind: str | None = None, window: int | None = None,
                   bootstrap: int = 200, seed: int = 0, train_loss: str = "train_loss",
                   test_loss: str = "test_loss") -> Phases:
-    """Apply the rule of this module to a tracker's checkpoints.
+    """Apply the rule of this module to a training run's checkpoints.
 
     Parameters
     ----------
-    tracker : DynamicsTracker
+    history : DynamicsHistory or DynamicsTracker
+        What was recorded (a tracker's ``recorded`` history).
     kind : {"and-or", "harsanyi"}, optional
         Which interactions (default the tracker's method).
     window : int, optional
@@ -139,13 +141,14 @@ def detect_phases(tracker, *, kind: str | None = None, window: int | None = None
     train_loss, test_loss : str
         Names of the losses passed to ``update``.
     """
-    epochs = tracker.epochs
+    history = as_history(history)
+    epochs = history.epochs
     if len(epochs) < 5:
         raise ValueError(f"phase detection needs at least 5 checkpoints, got {len(epochs)}")
-    kind = kind or tracker.main_kind
+
     if window is None:
         window = max(3, int(round(len(epochs) / 10)) | 1)
-    dists = [tracker.records[e]["distributions"][kind] for e in epochs]
+    dists = history.distributions(kind)
     m = mean_order(np.array([d.distribution for d in dists]))
     m_smooth = smooth(m, window)
     low = _valley(m_smooth)
@@ -164,7 +167,7 @@ def detect_phases(tracker, *, kind: str | None = None, window: int | None = None
         if picks:
             interval = (int(np.percentile(picks, 10)), int(np.percentile(picks, 90)))
 
-    losses = tracker.losses
+    losses = history.losses
     gap_epochs = np.array(sorted(e for e, row in losses.items()
                                  if train_loss in row and test_loss in row), dtype=np.int64)
     gap = np.array([losses[e][test_loss] - losses[e][train_loss] for e in gap_epochs])

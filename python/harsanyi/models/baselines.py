@@ -7,15 +7,20 @@
 - a number, or a tensor broadcastable to one input or to the batch;
 - a callable ``f(x) -> baseline`` on the batch, e.g. :func:`damped` or :func:`shift`;
 - ``"learned"``: fitted by :func:`harsanyi.learn_baseline` (theory.md §6).
+
+With ``embedding=`` (masking at an embedding module's output) it is an embedding instead:
+``"zero"``, ``"mean"`` (of the embedded ``data``), a token id, or a tensor of embeddings.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
-from ._validation import shapes_broadcast
+from .._validation import shapes_broadcast
 
-__all__ = ["damped", "shift", "resolve_baseline", "describe_baseline"]
+__all__ = ["damped", "shift", "resolve_baseline", "resolve_embedding_baseline",
+           "describe_baseline"]
 
 
 def damped(factor: float = 0.5):
@@ -118,3 +123,42 @@ def resolve_baseline(baseline, x: torch.Tensor, data) -> torch.Tensor:
     if resolved.dtype.is_floating_point and not bool(torch.isfinite(resolved).all()):
         raise ValueError(f"{what} contains NaN or Inf")
     return resolved
+
+
+def resolve_embedding_baseline(module, baseline, x: torch.Tensor, data) -> torch.Tensor:
+    """The embedding that masked positions take when masking at `module`'s output.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The embedding module; it maps a batch of x to (batch, length, dim).
+    baseline : "zero", "mean", int or Tensor
+        See the module docstring.
+    x : Tensor, shape (B, length)
+        The batch of token ids the players split.
+    data : Tensor or None
+        Token ids to embed and average for ``"mean"``.
+    """
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError("embedding= must be the torch.nn.Module whose output is masked")
+    with torch.no_grad():
+        probe = module(x[:1])
+        if not isinstance(probe, torch.Tensor) or probe.ndim != 3:
+            raise ValueError("the embedding module must return (batch, length, dim) tensors, "
+                             f"got {getattr(probe, 'shape', type(probe).__name__)}")
+        if isinstance(baseline, str) and baseline == "zero":
+            return torch.zeros(probe.shape[-1], dtype=probe.dtype, device=probe.device)
+        if isinstance(baseline, str) and baseline == "mean":
+            if data is None:
+                raise ValueError("baseline='mean' needs data=: token ids to embed and average")
+            return module(torch.as_tensor(data).to(x.device)).mean(dim=0)
+        if isinstance(baseline, (int, np.integer)) and not isinstance(baseline, bool):
+            return module(torch.full_like(x[:1], int(baseline)))[0]
+        if isinstance(baseline, torch.Tensor):
+            base = baseline.to(device=probe.device, dtype=probe.dtype)
+            if not shapes_broadcast(base.shape, probe.shape[1:]):
+                raise ValueError(f"the embedding baseline has shape {tuple(base.shape)}; it "
+                                 f"must broadcast to (length, dim) = {tuple(probe.shape[1:])}")
+            return base
+    raise ValueError("with embedding=, baseline must be 'zero', 'mean', a token id or a "
+                     "tensor of embeddings")

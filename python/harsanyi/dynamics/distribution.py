@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import game_array
-from .strength import order_strength
+from .._validation import game_array
+from ..strength import order_strength
 
 __all__ = ["OrderDistribution", "order_distribution", "DYNAMICS_RATIO"]
 

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import MAX_PLAYERS, positive_int
+from .._validation import MAX_PLAYERS, positive_int
 
 __all__ = ["Players", "features", "groups", "grid", "segments", "tokens", "feature_mask"]
+
+# Kinds whose map covers every dimension of one input.
+FULL_SAMPLE_KINDS = ("features", "groups", "tokens")
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +88,13 @@ class Players:
     def describe(self) -> dict:
         """A JSON-serialisable record of the split."""
         return {"kind": self.kind, "n": self.n, "names": list(self.names), **self.settings}
+
+    @classmethod
+    def from_record(cls, map, described: dict) -> "Players":
+        """The split that :meth:`describe` recorded, with its player `map`."""
+        settings = {k: v for k, v in described.items() if k not in ("kind", "n", "names")}
+        return cls(map, tuple(described["names"]), described["kind"],
+                   described["kind"] in FULL_SAMPLE_KINDS, settings)
 
     def check_input(self, sample_shape: tuple[int, ...]) -> None:
         """Raise ValueError unless the map lines up with one input of `sample_shape`."""

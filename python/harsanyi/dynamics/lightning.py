@@ -44,5 +44,5 @@ class DynamicsCallback(_Callback):
                 "epochs": [int(e) for e in self.tracker.epochs]}
 
     def load_state_dict(self, state_dict):
-        """Nothing to restore: the tracker's folder holds the checkpoints themselves."""
-        self._restored = dict(state_dict)
+        """Nothing to restore: the tracker's folder holds the checkpoints themselves
+        (continue a tracker with :meth:`DynamicsTracker.resume`)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["ModelInputs", "masked_entry", "model_device"]
+__all__ = ["ModelInputs", "masked_entry", "model_device", "resolve_device", "infer_batched"]
 
 
 def masked_key(x, masked):
@@ -42,6 +42,29 @@ def model_device(model) -> torch.device | None:
         for tensor in model.buffers():
             return tensor.device
     return None
+
+
+def resolve_device(model, device, entry: torch.Tensor) -> tuple[torch.device, bool]:
+    """Where the game runs, and whether the inputs are moved there: the given `device`
+    (which must be the model's), else the model's device, else the input's."""
+    owner = model_device(model)
+    if device is None:
+        return (owner if owner is not None else entry.device), False
+    device = torch.device(device)
+    if owner is not None and owner != device:
+        raise ValueError(f"the model is on {owner} but device={str(device)!r}; move the "
+                         f"model with model.to({str(device)!r}) or leave device=None")
+    return device, True
+
+
+def infer_batched(entry: torch.Tensor, players, data) -> bool:
+    """Whether x carries a batch dimension, by the rules of ``batched=`` (GameOptions)."""
+    if data is not None:
+        return entry.ndim == torch.as_tensor(data).ndim
+    if players.full_sample:
+        return entry.ndim > len(players.shape)
+    # Image players: (H, W) or (C, H, W) is one input, (B, C, H, W) a batch.
+    return entry.ndim >= len(players.shape) + 2
 
 
 def _check_device(tensor: torch.Tensor, device: torch.device, what: str) -> None:

@@ -1,0 +1,6 @@
+"""Analyses over interactions: metrics, interactions shared across models, multi-order
+interactions, generalization power and layerwise knowledge (theory.md §8-§11).
+
+Each analysis takes game values or :class:`harsanyi.Interactions`, never a model, and
+lives in a module of its own here.
+"""
