@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-import harsanyi as hs  # noqa: E402
-from _timing import format_seconds, print_table  # noqa: E402
-from lp_reference import lp_optimum, planted_game  # noqa: E402
-from published_reference import dense_published_sgd  # noqa: E402
+import harsanyi as hs
+from _timing import format_seconds, print_table
+from harsanyi.testing.lp import lp_optimum, planted_game
+from harsanyi.testing.published_sgd import dense_published_sgd
 
 SGD_STEPS = 10_000
 SGD_LR = 1e-4  # the published learning rate for tabular data
@@ -142,7 +139,7 @@ def main() -> None:
         warm()
         return
     print(f"# harsanyi {hs.__version__}, torch {torch.__version__}, {hs.get_num_threads()} kernel "
-          "threads; ours: method='pdhg', tol=1e-3 (certified), "
+          "threads; ours: solver='pdhg', tol=1e-3 (certified), "
           f"max_iter={MAX_ITER:,}\n")
     rows = []
     for n in (8, 10, 12):

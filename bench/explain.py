@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.datasets import load_digits, load_wine
 
-sys.path.insert(0, str(Path(__file__).parent))
-import harsanyi as hs  # noqa: E402
-from _timing import format_seconds, paired_times, print_table  # noqa: E402
+import harsanyi as hs
+from _timing import format_seconds, paired_times, print_table
 
 BATCH_SIZES = (512, 2048)
 FIXED_MALLOC = {"MALLOC_TRIM_THRESHOLD_": str(1 << 28), "MALLOC_MMAP_THRESHOLD_": str(1 << 26)}

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-import harsanyi as hs  # noqa: E402
-from _timing import format_seconds, print_table  # noqa: E402
-from and_or import SGD_STEPS, dense_sgd  # noqa: E402
-from harsanyi.demo import noisy_split, tabular_problem  # noqa: E402
+import harsanyi as hs
+from _timing import format_seconds, print_table
+from and_or import SGD_STEPS, dense_sgd
+from harsanyi.demo import noisy_split, tabular_problem
 
 PROBES = 32
 PLAYERS = 12

@@ -13,15 +13,12 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-import harsanyi as hs  # noqa: E402
-from _timing import best_time, format_seconds, print_table  # noqa: E402
+import harsanyi as hs
+from _timing import best_time, format_seconds, print_table
 
 CASES = [(1000, 10), (1000, 12), (16, 16), (1, 20), (1, 22)]
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 DTYPES = (np.float64, np.float32)
 BATCH_SHAPES = ((), (3,), (2, 3))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import harsanyi as hs
-from lp_reference import lp_optimum, planted_game
-from published_reference import dense_published_sgd
+from harsanyi.testing.lp import lp_optimum, planted_game
+from harsanyi.testing.published_sgd import dense_published_sgd
 
 
 def faithfulness_error(result, v):

@@ -371,3 +371,19 @@ class TestBadInput:
         with pytest.raises(ValueError, match="non-finite"):
             hs.model_game(Broken(), torch.ones(3, dtype=torch.float64), target=0,
                           output="logit").values()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: hs.players.features(5, names=list("abcde")),
+    lambda: hs.players.groups([[0, 1], [2, 3, 4]], n_features=5),
+    lambda: hs.players.grid((8, 8), cells=(2, 4)),
+    lambda: hs.players.tokens(7, positions=[1, 3, 5]),
+    lambda: hs.players.segments(np.repeat(np.arange(4), 4).reshape(4, 4)),
+    lambda: hs.players.feature_mask(np.array([[0, 0, 1], [2, 2, 1]])),
+])
+def test_players_come_back_from_their_record(make):
+    players = make()
+    back = hs.players.Players.from_record(players.map, players.describe())
+    assert (back.kind, back.names, back.full_sample, back.settings) == \
+        (players.kind, players.names, players.full_sample, players.settings)
+    np.testing.assert_array_equal(back.map, players.map)

@@ -118,3 +118,35 @@ def test_hypothesis_against_reference(data, n, batch, dtype, step):
     if n <= 6:
         np.testing.assert_allclose(hs.shapley_values(hs.and_interactions(v)),
                                    ref.shapley_values(v), atol=tolerance(dtype, n, scale))
+
+
+class TestGlue:
+    """What the compiled layer accepts: its own checks, whatever the Python layer does."""
+
+    @pytest.mark.parametrize("dtype", [">f8", ">f4"])
+    def test_byte_swapped_arrays_never_reach_a_kernel(self, dtype):
+        from harsanyi import _core
+
+        v = np.arange(8, dtype=dtype)
+        with pytest.raises(ValueError, match="native-order"):
+            _core.transform(v, np.empty(8, v.dtype.newbyteorder("=")), _core.AND_INTERACTIONS)
+        with pytest.raises(ValueError, match="native-order"):
+            _core.all_finite(v)
+        # The public function converts instead, keeping the precision.
+        np.testing.assert_array_equal(hs.and_interactions(v),
+                                      hs.and_interactions(v.astype(v.dtype.newbyteorder("="))))
+
+    def test_a_non_finite_transform_input_is_reported_not_raised(self):
+        from harsanyi import _core
+
+        v = np.array([0.0, np.nan, 1.0, 2.0])
+        out = np.empty(4)
+        assert _core.transform(v, out, _core.AND_INTERACTIONS) is False
+        assert _core.transform(np.arange(4.0), out, _core.AND_INTERACTIONS) is True
+
+    def test_the_solver_record_columns_are_named_by_the_kernel(self):
+        from harsanyi import _core
+        from harsanyi.and_or import INFO_COLUMNS
+
+        columns = [getattr(_core, f"INFO_{name.upper()}") for name in INFO_COLUMNS]
+        assert sorted(columns) == list(range(_core.INFO_FIELDS))

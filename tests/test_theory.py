@@ -77,3 +77,17 @@ def test_low_high_ratio_falls_with_the_noise_level():
     levels = np.logspace(-11, -7, 5)
     ratio = hs.theory.low_high_ratio(hs.theory.predicted_distribution(w, levels))
     assert np.all(np.diff(ratio) > 0)
+
+
+def test_fit_validates_w_star_once(monkeypatch):
+    """The golden-section steps reuse the checked w*, not validate it again."""
+    import harsanyi.dynamics.theory as theory
+
+    w = np.random.default_rng(5).standard_normal((3, 16))
+    observed = hs.theory.predicted_distribution(w, np.array([1e-9, 1e-8]))
+    calls = []
+    checked = theory.require_finite
+    monkeypatch.setattr(theory, "require_finite", lambda *a: calls.append(1) or checked(*a))
+    fit = hs.theory.fit(observed, w, refine_steps=12)
+    assert len(calls) == 1
+    assert fit.sigma2.shape == (2,)

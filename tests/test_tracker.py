@@ -249,6 +249,14 @@ def test_figures_and_theory_fit(tmp_path):
         assert figure.axes and (tmp_path / f"{kind}.{suffix}").stat().st_size > 1000
     with pytest.raises(ValueError, match="unknown figure"):
         tracker.plot("spiral")
+    # The figures take values: a recorded history, a fit, DataFrames.
+    history = tracker.recorded
+    assert isinstance(history, hs.DynamicsHistory)
+    assert hs.plots.figure_overview(history, tracker.detect_phases()).axes
+    assert hs.plots.figure_heatmap(history, kind="harsanyi").axes
+    assert hs.plots.figure_theory(fit, epochs=[0, 7]).axes
+    assert hs.plots.plot_order_bars(history.distribution(), int(history.epochs[-1])).patches
+    assert hs.phases.detect_phases(history).epochs.tolist() == tracker.epochs.tolist()
 
 
 def test_track_checkpoints_offline_and_resumed(tmp_path):

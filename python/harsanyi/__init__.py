@@ -40,7 +40,7 @@ _TORCH_ATTRIBUTES = {
     "plots": ("harsanyi.plots", None),
     "DynamicsTracker": ("harsanyi.dynamics.tracker", "DynamicsTracker"),
     "CorruptCheckpointError": ("harsanyi.dynamics.store", "CorruptCheckpointError"),
-    "track_checkpoints": ("harsanyi.dynamics.tracker", "track_checkpoints"),
+    "track_checkpoints": ("harsanyi.dynamics.saved_checkpoints", "track_checkpoints"),
     "DynamicsCallback": ("harsanyi.dynamics.lightning", "DynamicsCallback"),
 }
 

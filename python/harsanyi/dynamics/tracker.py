@@ -11,15 +11,10 @@ Typical use::
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterable
 
 import numpy as np
 import torch
 
-from .._progress import progress_bar
-from .._warnings import warn_at_caller
-from ..and_or import ConvergenceWarning, and_or, unconverged_summary
 from ..models.explain import build_game
 from ..models.game import ModelGame
 from ..models.inputs import model_device
@@ -29,8 +24,9 @@ from ..transforms import and_interactions
 from .distribution import DYNAMICS_RATIO, order_distribution
 from .history import DynamicsHistory
 from .store import CheckpointStore, CorruptCheckpointError, record_from_arrays, record_to_arrays
+from .warm_split import CheckpointSplits
 
-__all__ = ["DynamicsTracker", "track_checkpoints", "CorruptCheckpointError"]
+__all__ = ["DynamicsTracker", "CorruptCheckpointError"]
 
 METHODS = ("and", "and-or")
 FIGURES = ("overview", "theory", "ratio", "heatmap")
@@ -103,8 +99,8 @@ class DynamicsTracker:
         self.ratio = float(ratio)
         self.solver_options = {"solver": solver, "noise_bound": float(noise_bound),
                                "tol": float(tol), "max_iter": int(max_iter)}
-        self.warm_start = bool(warm_start) and solver == "pdhg"
-        self._previous_split = None
+        self._splits = CheckpointSplits(self.solver_options, bool(warm_start), show_progress)
+        self.warm_start = self._splits.warm_start
         self.show_progress = show_progress
         self._options = game_settings.replace(batched=True, show_progress=show_progress)
         self.probe_x, self.probe_y = probe_x, probe_y
@@ -269,8 +265,7 @@ class DynamicsTracker:
                                                         ratio=self.ratio)}
         tau = distributions["harsanyi"].threshold
         if self.method == "and-or":
-            split = self._split(values)
-            self._warn_unconverged(epoch, split)
+            split = self._splits.split(epoch, values)
             distributions["and-or"] = order_distribution(
                 split.and_interactions, split.or_interactions, threshold=tau)
             solver = {"gap": np.atleast_1d(split.gap), "converged": np.atleast_1d(split.converged)}
@@ -280,30 +275,6 @@ class DynamicsTracker:
                   "losses": dict(self.losses.get(epoch, {})), "solver": solver,
                   "distributions": distributions}
         return record, values
-
-    def _warn_unconverged(self, epoch, split):
-        options = self.solver_options
-        shortfall = unconverged_summary(split.converged, split.gap, options["tol"],
-                                        options["max_iter"])
-        if shortfall:
-            warn_at_caller(f"epoch {epoch}: {shortfall}; raise DynamicsTracker(max_iter=...) "
-                           "or tol to change this", ConvergenceWarning)
-
-    def _split(self, values):
-        """The AND-OR decomposition of this checkpoint's games: the previous checkpoint's when
-        the games are the same, otherwise solved (from the previous results if warm_start).
-        The previous checkpoint's games are ``self._latest_values``, not yet replaced."""
-        previous = self._previous_split
-        if previous is not None:
-            if np.array_equal(self._latest_values[1], values):
-                return previous
-            if not self.warm_start or np.shape(previous.and_interactions) != values.shape:
-                previous = None
-        with warnings.catch_warnings():  # one warning per checkpoint, from _measure
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            self._previous_split = and_or(values, **self.solver_options, warm_start=previous,
-                                          show_progress=self.show_progress)
-        return self._previous_split
 
     # -- views ---------------------------------------------------------------------------
 
@@ -410,49 +381,5 @@ class DynamicsTracker:
                 f"checkpoints={len(self.records)}, {where})")
 
 
-def track_checkpoints(model_fn: Callable[[], torch.nn.Module], paths: Iterable, probe_x,
-                      probe_y=None, *, epochs: Iterable[int] | None = None, directory=None,
-                      losses: dict | None = None, show_progress=None, **options
-                      ) -> DynamicsTracker:
-    """Track saved checkpoints after training, e.g. a folder of state dicts.
-
-    Parameters
-    ----------
-    model_fn : callable
-        Builds the network (its weights are replaced by each checkpoint's).
-    paths : iterable of str or Path
-        Files holding a state dict (or a dict with a "state_dict" or "model" entry).
-    probe_x, probe_y
-        As for :class:`DynamicsTracker`.
-    epochs : iterable of int, optional
-        The epoch of each path (default 0, 1, 2, ...).
-    directory : str or Path, optional
-        Where to keep the results; if it already holds a tracker, finished checkpoints are
-        skipped and the rest added.
-    losses : dict of int to dict, optional
-        Losses per epoch, e.g. ``{3: {"train_loss": 0.1, "test_loss": 0.4}}``.
-    **options
-        Passed to :class:`DynamicsTracker`.
-    """
-    paths = list(paths)
-    epochs = list(range(len(paths))) if epochs is None else [int(e) for e in epochs]
-    if len(epochs) != len(paths):
-        raise ValueError(f"{len(epochs)} epochs for {len(paths)} checkpoint files")
-    model = model_fn()
-    store_exists = directory is not None and (CheckpointStore(directory).directory /
-                                               "tracker.json").exists()
-    if store_exists:
-        tracker = DynamicsTracker.resume(directory, model=model)
-    else:
-        tracker = DynamicsTracker(model, probe_x, probe_y, every=lambda epoch: True,
-                                  directory=directory, **options)
-    with progress_bar(len(paths), "checkpoints", show_progress, unit="ckpt") as bar:
-        for epoch, path in zip(epochs, paths):
-            if epoch not in tracker.records:
-                state = torch.load(path, map_location="cpu", weights_only=True)
-                if isinstance(state, dict):
-                    state = state.get("state_dict", state.get("model", state))
-                model.load_state_dict(state)
-                tracker.update(epoch, **(losses or {}).get(epoch, {}))
-            bar.update()
-    return tracker
+DynamicsTracker.__init__.__signature__ = signature_with_options(DynamicsTracker.__init__,
+                                                                exclude=OWN_OPTIONS)

@@ -3,8 +3,9 @@
 SGD with momentum 0.9 on the split gamma and the noise q, minimising
 ||M((v + q)/2 + gamma)||_1 + ||F((v + q)/2 - gamma)||_1 with the dense Möbius matrix M and OR
 matrix F, the learning rate decayed log-uniformly from lr to lr/10 over the schedule, q
-clamped to [-tau, tau] after each step.  The test oracle of method="sgd" and the peer of
-bench/and_or.py.
+clamped to [-tau, tau] after each step (theory.md §4).  The oracle of
+``harsanyi.and_or(..., solver="sgd")`` in the tests and its peer in the benchmarks; it
+needs PyTorch and dense 4^n matrices, so it serves small n only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ import time
 
 import numpy as np
 
-import harsanyi as hs
+from ..transforms import and_interactions, or_interactions
+
+__all__ = ["dense_published_sgd", "published_rates"]
+
+
+def published_rates(lr: float, schedule: int) -> np.ndarray:
+    """The published learning rates: log-uniform from lr to lr/10 over `schedule` steps."""
+    return np.logspace(np.log10(lr), np.log10(lr / 10), schedule)
 
 
 def dense_published_sgd(v, tau, steps, lr=1e-4, schedule=10_000, momentum=0.9):
@@ -28,13 +36,13 @@ def dense_published_sgd(v, tau, steps, lr=1e-4, schedule=10_000, momentum=0.9):
 
     n = v.shape[-1].bit_length() - 1
     eye = np.eye(1 << n)
-    M = torch.tensor(hs.and_interactions(eye).T)
-    F = torch.tensor(hs.or_interactions(eye).T)
+    M = torch.tensor(and_interactions(eye).T)
+    F = torch.tensor(or_interactions(eye).T)
     v = torch.tensor(np.asarray(v, dtype=np.float64))
     gamma = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
     q = torch.zeros(1 << n, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.SGD([gamma, q], lr=lr, momentum=momentum)
-    rates = np.logspace(np.log10(lr), np.log10(lr / 10), schedule)[:steps]
+    rates = published_rates(lr, schedule)[:steps]
     start = time.perf_counter()
     for rate in rates:
         optimizer.param_groups[0]["lr"] = float(rate)
