@@ -218,10 +218,9 @@ static int work_init(work *w, hs_index size) {
  * the rows' slack: in increasing order, every subset before its supersets, row T gets the
  * AND atom d[T] = clamp(w[T]) - w[T], w[T] by then holding the atoms d[U] of its proper
  * subsets U.  Z d then brings every row into its box, and d is zero on every row that the
- * earlier atoms left inside it.  The Möbius transform of the residual, the repair with no
- * slack, costs more: on a trained game at n = 12, 717.2 and 718.5 against 715.2 and 715.3
- * (100k and 140k iterations; the raw T(z) costs 714.50, the optimum 714.49).  The lower
- * half's atoms reach the upper half through one subset-sum butterfly (scratch: 2^(k-1)).
+ * earlier atoms left inside it, so it usually costs less than the Möbius transform of the
+ * residual, the repair with no slack.  The lower half's atoms reach the upper half through
+ * one subset-sum butterfly (scratch: 2^(k-1)).
  */
 static void sequential_repair(double *w, const double *v, double tau, double *d,
                               double *scratch, int k) {

@@ -18,6 +18,12 @@ BANZHAF: int
 SII: int
 BII: int
 INFO_FIELDS: int
+INFO_OBJECTIVE: int
+INFO_DUAL: int
+INFO_GAP: int
+INFO_ITERATIONS: int
+INFO_CONVERGED: int
+INFO_WEIGHT: int
 
 _Real = npt.NDArray[np.floating]
 
@@ -36,8 +42,8 @@ def order_stats(
 ) -> None: ...
 def and_or_pdhg(
     v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real, dual_out: _Real,
-    info: _Real, max_iter: int, check_every: int, tol: float, weight: float, step: float,
-    mixed: bool, start: tuple[_Real, _Real, _Real, _Real] | None, /,
+    info: _Real, max_iter: int, tol: float, mixed: bool,
+    start: tuple[_Real, _Real, _Real, _Real] | None, /,
 ) -> None: ...
 def and_or_sgd(
     v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real,

@@ -145,10 +145,8 @@ def check_memory(nbytes: int, what: str) -> None:
         )
 
 
-# Byte alignment of the arrays the kernels sweep with vector loads (a cache line).  NumPy
-# aligns large arrays to 16 bytes only; a butterfly pass on float64 at n = 16 took 57 us
-# on such an array against 45 us on an aligned one (a 32-byte load then straddles two
-# cache lines half the time).
+# Byte alignment of the arrays the kernels sweep with vector loads (a cache line): NumPy
+# aligns to 16 bytes only, and a wider load then straddles two cache lines half the time.
 _ALIGNMENT = 64
 
 

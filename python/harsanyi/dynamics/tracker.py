@@ -76,9 +76,9 @@ class DynamicsTracker:
         (its record's ``solver`` entry holds every game's gap).
     warm_start : bool, default True
         Start each checkpoint's AND-OR solve from the previous checkpoint's results
-        (``hs.and_or(..., warm_start=)``): 2.1x fewer iterations one epoch apart, about
-        as many eight or nine epochs apart (``python bench/tracker.py --warm``).  Every result is
-        certified to `tol` either way, but a resumed tracker starts cold, so its next
+        (``hs.and_or(..., warm_start=)``): fewer iterations for nearby checkpoints, about as
+        many for distant ones (``python bench/tracker.py --warm`` measures it).  Every result
+        is certified to `tol` either way, but a resumed tracker starts cold, so its next
         checkpoint may differ from an uninterrupted run's within that tolerance.
     show_progress : bool, default False
         Progress bars inside each update.
