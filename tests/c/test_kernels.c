@@ -266,8 +266,8 @@ static void test_and_or(int threads, int mixed) {
     double *y = malloc(batch * size * sizeof(double));
     double tau[3] = {0.0, 0.05, 0.3}, info[3 * HS_INFO_FIELDS], objective[3];
     for (long i = 0; i < batch * size; ++i) v[i] = uniform();
-    hs_pdhg_options options = {HS_PDHG_TUNED, .max_iter = 200000, .tol = 1e-6, .check_every = 64,
-                               .mixed = mixed};
+    hs_pdhg_options options = {HS_PDHG_TUNED, .max_iter = 200000, .tol = 1e-6, .mixed = mixed};
+    options.check_every = 64;
     CHECK(hs_and_or_pdhg(v, tau, a, o, q, y, batch, n, &options, NULL, info) == HS_OK,
           "pdhg status");
     for (int g = 0; g < batch; ++g) {
@@ -307,7 +307,8 @@ static void test_and_or_lone_game_threads(void) {
             for (int k = 0; k < 4; ++k) out[t][k] = malloc(size * sizeof(double));
             hs_set_num_threads(t + 1);
             hs_pdhg_options options = {HS_PDHG_TUNED, .max_iter = 24, .tol = 1e-9,
-                                       .check_every = 8, .mixed = mixed};
+                                       .mixed = mixed};
+            options.check_every = 8;
             CHECK(hs_and_or_pdhg(v, &tau, out[t][0], out[t][1], out[t][2], out[t][3], 1, n,
                                  &options, NULL, info[t]) == HS_OK,
                   "lone game status, %d threads", t + 1);
