@@ -106,7 +106,7 @@ def test_files_stay_small():
 def test_torch_free_parts_import_without_torch():
     """The array API, the distribution, history, phases and theory load no PyTorch."""
     code = ("import sys, harsanyi as hs; hs.theory.fit; hs.phases.detect_phases; "
-            "hs.DynamicsHistory; import harsanyi.analysis, harsanyi.plots; "
+            "hs.DynamicsHistory; hs.GameOptions; import harsanyi.analysis, harsanyi.plots; "
             "assert 'torch' not in sys.modules, 'torch was imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 

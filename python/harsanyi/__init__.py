@@ -13,6 +13,7 @@ from .dynamics import phases, theory
 from .dynamics.distribution import OrderDistribution, order_distribution
 from .dynamics.history import DynamicsHistory
 from .indices import banzhaf_values, interaction_index, shapley_values
+from .models.options import GameOptions
 from .result import Interactions, load
 from .strength import OrderStrength, order_strength
 from .subsets import (
@@ -34,7 +35,6 @@ _TORCH_ATTRIBUTES = {
     "baselines": ("harsanyi.models.baselines", None),
     "model_game": ("harsanyi.models.explain", "model_game"),
     "ModelGame": ("harsanyi.models.game", "ModelGame"),
-    "GameOptions": ("harsanyi.models.options", "GameOptions"),
     "explain": ("harsanyi.models.explain", "explain"),
     "learn_baseline": ("harsanyi.models.learned_baseline", "learn_baseline"),
     "plots": ("harsanyi.plots", None),

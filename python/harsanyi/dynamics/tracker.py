@@ -313,7 +313,7 @@ class DynamicsTracker:
     def detect_phases(self, **options):
         """The epoch where phase 2 starts and where the loss gap starts to rise.
 
-        See :func:`harsanyi.phases.detect_phases` for the rule and its options.
+        See :func:`harsanyi.dynamics.phases.detect_phases` for the rule and its options.
         """
         from .phases import detect_phases
 
@@ -321,7 +321,7 @@ class DynamicsTracker:
 
     def fit_theory(self, grid=None):
         """σ² per checkpoint fitted to the observed I^(k) of the plain AND interactions,
-        with w* the interactions of the newest checkpoint (see :func:`harsanyi.theory.fit`).
+        with w* the interactions of the newest checkpoint (see :func:`harsanyi.dynamics.theory.fit`).
         """
         from .theory import fit
 

@@ -33,14 +33,14 @@ class GameOptions:
     Attributes
     ----------
     players : Players, optional
-        How x splits into players (:mod:`harsanyi.players`); default one player per
-        feature for tabular input.
+        How x splits into players (``hs.players``); default one player per feature for
+        tabular input.
     baseline : "zero", "mean", "learned", number, Tensor or callable
-        What absent players become (:mod:`harsanyi.baselines`; theory.md §1, §6).
+        What absent players become (:mod:`harsanyi.models.baselines`; theory.md §1, §6).
     data : Tensor, optional
         Inputs to average for ``baseline="mean"`` (also tells the sample shape).
     output : "log-odds", "logit", "prob", "raw" or callable
-        The scalar read off the model's output (:mod:`harsanyi.outputs`).
+        The scalar read off the model's output (:mod:`harsanyi.models.outputs`).
     batch_size : int
         Masked inputs per forward pass.
     device : str or torch.device, optional

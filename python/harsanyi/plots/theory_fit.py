@@ -15,7 +15,7 @@ def figure_theory(fit, epochs=None):
     Parameters
     ----------
     fit : TheoryFit
-        The result of :func:`harsanyi.theory.fit`.
+        The result of :func:`harsanyi.dynamics.theory.fit`.
     epochs : list of int, optional
         The checkpoints shown (default about six spread over training).
     """
