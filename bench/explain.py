@@ -80,7 +80,7 @@ def main() -> None:
     for name, model, x, players, baseline in (tabular_case(), image_case()):
         game = hs.model_game(model, x, players=players, baseline=baseline)
         n = game.n_players
-        masked = torch.stack([game.masked_input(s, sample=i)
+        masked = torch.stack([game.masked_row(s, sample=i)
                               for i in range(SAMPLES) for s in range(1 << n)])
         for batch_size in BATCH_SIZES:
             times = paired_times([
