@@ -65,7 +65,8 @@ int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *
 /*
  * The published schedule (theory.md §4): SGD with momentum on (gamma, q), minimising
  * ||M v_and||_1 + ||F v_or||_1 with v_and = (v + q)/2 + gamma, v_or = (v + q)/2 - gamma,
- * learning rate lr_t = lr * 10^(-t / (iterations - 1)), q clamped to [-tau, tau].
+ * iterations - 1 steps at learning rates lr_t = lr * 10^(-t / (iterations - 1)),
+ * t = 0 .. iterations - 2 (the published loop), q clamped to [-tau, tau] after each.
  * Writes the AND and OR interactions of the final (gamma, q), q, and the objective in
  * objective[g].  No folding: the caller folds singletons if asked.
  */

@@ -34,8 +34,9 @@ static void sgd_game(int n, const double *v, double tau, double *I_and, double *
     memset(gamma, 0, (size_t)size * sizeof(double));
     memset(q, 0, (size_t)size * sizeof(double));
     memset(bg, 0, (size_t)size * 2 * sizeof(double));
+    /* The published loop: T - 1 steps at lr 10^(-t / (T - 1)), t = 0 .. T - 2. */
     const double decay = iterations > 1 ? log(0.1) / (iterations - 1) : 0.0;
-    for (int t = 0; t < iterations; ++t) {
+    for (int t = 0; t < iterations - 1; ++t) {
         interactions(n, v, gamma, q, I_and, I_or, tmp, par);
         for (hs_index i = 0; i < size; ++i) {
             sa[i] = sign(I_and[i]);

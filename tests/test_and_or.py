@@ -287,3 +287,28 @@ class TestBadInput:
             hs.and_or(np.zeros(4), tol=0)
         with pytest.raises(ValueError, match="precision"):
             hs.and_or(np.zeros(4), precision="half")
+
+
+def test_the_sgd_schedule_is_the_published_loop():
+    """T iterations: T - 1 momentum steps at lr 10^(-t/(T-1)), t = 0..T-2, on the split
+    gamma and the clamped noise q, written here from theory.md §4."""
+    n, T, lr, momentum = 5, 300, 1e-3, 0.9
+    v = np.random.default_rng(13).standard_normal(1 << n)
+    tau = 0.04 * abs(v[-1] - v[0])
+    eye = np.eye(1 << n)
+    M, F = hs.and_interactions(eye).T, hs.or_interactions(eye).T
+    gamma, q = np.zeros(1 << n), np.zeros(1 << n)
+    buf_gamma, buf_q = np.zeros(1 << n), np.zeros(1 << n)
+    for t in range(T - 1):
+        ga = M.T @ np.sign(M @ (0.5 * (v + q) + gamma))
+        go = F.T @ np.sign(F @ (0.5 * (v + q) - gamma))
+        rate = lr * 10.0 ** (-t / (T - 1))
+        buf_gamma = momentum * buf_gamma + (ga - go)
+        buf_q = momentum * buf_q + 0.5 * (ga + go)
+        gamma -= rate * buf_gamma
+        q = np.clip(q - rate * buf_q, -tau, tau)
+    got = hs.and_or(v, solver="sgd", lr=lr, iterations=T, momentum=momentum,
+                    fold_singletons=False)
+    np.testing.assert_allclose(got.noise, q, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(got.and_interactions, M @ (0.5 * (v + q) + gamma), atol=1e-10)
+    np.testing.assert_allclose(got.or_interactions, F @ (0.5 * (v + q) - gamma), atol=1e-10)

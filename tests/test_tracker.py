@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -130,6 +131,18 @@ class TestPersistence:
         run(back, model, x, y, 2, start=3)
         assert hs.DynamicsTracker.resume(tmp_path / "run").epochs.tolist() == [0, 1, 2, 3, 4]
 
+    def test_a_resumed_tracker_fits_the_same_theory(self, tmp_path):
+        """The newest split (w*) is kept in the folder: a resumed tracker does not re-solve
+        it, whose cold result could differ within the solver's tolerance."""
+        model, x, y = make_problem(14)
+        tracker = hs.DynamicsTracker(model, x[:4], y[:4], directory=tmp_path / "run")
+        run(tracker, model, x, y, 5)
+        back = hs.DynamicsTracker.resume(tmp_path / "run")
+        for got, want in zip(back._latest_split, tracker._latest_split):
+            np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(back.fit_theory(phase2_only=False).sigma2,
+                                      tracker.fit_theory(phase2_only=False).sigma2)
+
     def test_refuses_to_overwrite_another_tracker(self, tmp_path):
         model, x, y = make_problem(5)
         hs.DynamicsTracker(model, x[:4], y[:4], directory=tmp_path / "run")
@@ -241,10 +254,13 @@ def test_figures_and_theory_fit(tmp_path):
     model, x, y = make_problem(10)
     tracker = hs.DynamicsTracker(model, x[:6], y[:6], method="and")
     run(tracker, model, x, y, 8)
-    fit = tracker.fit_theory()
+    with pytest.warns(UserWarning, match="plain AND interactions"):
+        fit = tracker.fit_theory()
+    assert fit.kind == "and"
     assert fit.sigma2.shape == (8,) and fit.sigma2[-1] == pytest.approx(0.0, abs=1e-12)
     assert fit.error[-1] < 0.5
-    for kind, suffix in [("overview", "png"), ("theory", "pdf"), ("ratio", "png"), ("heatmap", "svg")]:
+    for kind, suffix in [("overview", "png"), ("theory", "pdf"), ("sigma2", "png"),
+                         ("ratio", "png"), ("heatmap", "svg")]:
         figure = tracker.plot(kind, path=tmp_path / f"{kind}.{suffix}")
         assert figure.axes and (tmp_path / f"{kind}.{suffix}").stat().st_size > 1000
     with pytest.raises(ValueError, match="unknown figure"):
@@ -257,6 +273,30 @@ def test_figures_and_theory_fit(tmp_path):
     assert hs.plots.figure_theory(fit, epochs=[0, 7]).axes
     assert hs.plots.plot_order_bars(history.distribution(), int(history.epochs[-1])).patches
     assert hs.phases.detect_phases(history).epochs.tolist() == tracker.epochs.tolist()
+
+
+def test_an_and_or_tracker_fits_its_own_split_from_phase_two(monkeypatch):
+    model, x, y = make_problem(12)
+    tracker = hs.DynamicsTracker(model, x[:4], y[:4])
+    run(tracker, model, x, y, 6)
+    monkeypatch.setattr(tracker, "_phase2_start", lambda: 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning: it fits what the theory is stated for
+        fit = tracker.fit_theory()
+    assert fit.kind == "and-or" and fit.epochs.tolist() == [3, 4, 5]
+    np.testing.assert_array_equal(fit.observed, tracker.distribution().loc[[3, 4, 5]].to_numpy())
+    _, split = tracker._splits._previous  # the newest checkpoint's split is w*
+    want = hs.theory.fit(fit.observed, split.and_interactions,
+                         or_interactions=split.or_interactions, epochs=[3, 4, 5])
+    assert tracker._latest_split[0] is split.and_interactions
+    np.testing.assert_array_equal(fit.sigma2, want.sigma2)
+    assert tracker.fit_theory() is fit  # cached
+    everything = tracker.fit_theory(phase2_only=False)
+    assert everything.epochs.tolist() == list(range(6))
+    monkeypatch.setattr(tracker, "_phase2_start", lambda: None)
+    tracker._fit_cache = None
+    with pytest.warns(UserWarning, match="no phase 2"):
+        assert tracker.fit_theory().epochs.tolist() == list(range(6))
 
 
 def test_track_checkpoints_offline_and_resumed(tmp_path):

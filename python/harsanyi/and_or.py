@@ -138,7 +138,9 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, solver: st
         Put OR interactions of ∅ and singletons into the AND ones (the same functions of
         S).  ``pdhg`` never uses them, so it returns them folded either way.
     lr, iterations, momentum : float, int, float
-        ``sgd``: the published schedule (lr 1e-4 for tabular data, 1e-5 for images).
+        ``sgd``: the published schedule (lr 1e-4 for tabular data, 1e-5 for images):
+        ``iterations - 1`` steps at ``lr · 10^(-t / (iterations - 1))``, t = 0 ..
+        iterations - 2, as the published loop takes.
     show_progress : bool, optional
         A progress bar over the games (default: for long work only).
     check_finite : bool, default True

@@ -89,9 +89,13 @@ class CheckpointStore:
                     {"checkpoints": sorted(int(e) for e in epochs),
                      "losses": {str(k): v for k, v in sorted(losses.items())}})
 
-    def write_latest_values(self, epoch: int, values: np.ndarray) -> None:
-        _write_npz(self.directory / "latest_values.npz",
-                   {"epoch": np.array(int(epoch)), "values": values})
+    def write_latest_values(self, epoch: int, values: np.ndarray, split=None) -> None:
+        """The newest checkpoint's games, and its AND-OR split (and, or) if any: the w* of
+        the theory fit, kept so that a resumed tracker fits the same one."""
+        arrays = {"epoch": np.array(int(epoch)), "values": values}
+        if split is not None:
+            arrays["and_interactions"], arrays["or_interactions"] = split
+        _write_npz(self.directory / "latest_values.npz", arrays)
 
     # -- reading --------------------------------------------------------------------
 
@@ -148,11 +152,14 @@ class CheckpointStore:
         return sorted(epochs), losses, len(epochs) > len(listed)
 
     def read_latest_values(self):
+        """(epoch, values, split or None) of the newest checkpoint, or Nones."""
         path = self.directory / "latest_values.npz"
         if not path.exists():
-            return None, None
+            return None, None, None
         record = _read_npz(path)
-        return int(record["epoch"]), record["values"]
+        split = (record["and_interactions"], record["or_interactions"]) \
+            if "and_interactions" in record else None
+        return int(record["epoch"]), record["values"], split
 
 
 def record_to_arrays(record: dict) -> dict:

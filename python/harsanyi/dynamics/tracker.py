@@ -11,25 +11,25 @@ Typical use::
 
 from __future__ import annotations
 
+import warnings
+
 
 import numpy as np
 import torch
 
 from ..models.explain import build_game
 from ..models.game import ModelGame
-from ..models.inputs import model_device
 from ..models.options import game_options, signature_with_options
-from ..models.players import Players
 from ..transforms import and_interactions
 from .distribution import DYNAMICS_RATIO, order_distribution
 from .history import DynamicsHistory
-from .store import CheckpointStore, CorruptCheckpointError, record_from_arrays, record_to_arrays
+from .store import CheckpointStore, CorruptCheckpointError, record_to_arrays
 from .warm_split import CheckpointSplits
 
 __all__ = ["DynamicsTracker", "CorruptCheckpointError"]
 
 METHODS = ("and", "and-or")
-FIGURES = ("overview", "theory", "ratio", "heatmap")
+FIGURES = ("overview", "theory", "sigma2", "ratio", "heatmap")
 # Game options the tracker sets itself: its probe is a batch, its progress its own.
 OWN_OPTIONS = ("batched", "show_progress")
 
@@ -107,6 +107,7 @@ class DynamicsTracker:
         self.records: dict[int, dict] = {}
         self.losses: dict[int, dict] = {}
         self._latest_values = None
+        self._latest_split = None  # (and, or) of the newest checkpoint: w* of the theory fit
         self._fit_cache = None
         self.store = None if directory is None else CheckpointStore(directory)
 
@@ -163,43 +164,9 @@ class DynamicsTracker:
             ``output=`` when it was a callable, ``device=``, ``additional_forward_args=``,
             ``embedding=``.
         """
-        store = CheckpointStore(directory)
-        settings, probe = store.read_settings()
-        players = Players.from_record(probe["players_map"], settings["players"])
-        if probe_x is None:
-            if "probe_x" not in probe:
-                raise ValueError("this tracker's probe inputs were not a tensor: pass probe_x=")
-            probe_x = torch.as_tensor(probe["probe_x"])
-        probe_y = torch.as_tensor(probe["probe_y"]) if "probe_y" in probe else None
-        baseline = torch.as_tensor(probe["baseline"])
-        solver = settings["solver"]
-        every = overrides.pop("every", settings["every"] if settings["every"] is not None else 1)
-        options = dict(output=settings["output"], batch_size=settings["batch_size"],
-                       masked_input=settings.get("masked_input"))
-        options.update(overrides)
-        if options["output"] is None:
-            raise ValueError("the tracker used a callable output: pass output= to resume it")
-        if model is not None:
-            device = options.get("device") or model_device(model) or torch.device("cpu")
-            probe_x = probe_x.to(device)
-            probe_y = None if probe_y is None else probe_y.to(device)
-            baseline = baseline.to(device)
-        tracker = cls(model, probe_x, probe_y, method=settings["method"], every=every,
-                      directory=None, keep_interactions=settings["keep_interactions"],
-                      ratio=settings["ratio"], solver=solver.get("solver", "pdhg"),
-                      noise_bound=solver["noise_bound"],
-                      tol=solver["tol"], max_iter=solver["max_iter"],
-                      _resumed=(players, baseline, settings), **options)
-        tracker.store = store
-        epochs, tracker.losses, adopted = store.finished_epochs()
-        for epoch in epochs:
-            tracker.records[epoch] = record_from_arrays(store.read_checkpoint(epoch))
-        if adopted:
-            store.write_index(tracker.records, tracker.losses)
-        latest_epoch, values = store.read_latest_values()
-        if values is not None and latest_epoch in tracker.records:
-            tracker._latest_values = (latest_epoch, values)
-        return tracker
+        from .resume import resume_tracker
+
+        return resume_tracker(cls, directory, model, probe_x, **overrides)
 
     # -- tracking ------------------------------------------------------------------------
 
@@ -237,16 +204,17 @@ class DynamicsTracker:
         if self.model is None:
             raise ValueError("this tracker was resumed without a model: pass model= to "
                              "DynamicsTracker.resume to track new checkpoints")
-        record, values = self._measure(epoch)
+        record, values, split = self._measure(epoch)
         self.records[epoch] = record
         self._latest_values = (epoch, values)
+        self._latest_split = split
         self._fit_cache = None
         if self.store is not None:
             arrays = record_to_arrays(record)
             if self.keep_interactions:
                 arrays["values"] = values
             self.store.write_checkpoint(epoch, arrays)
-            self.store.write_latest_values(epoch, values)
+            self.store.write_latest_values(epoch, values, split)
             self.store.write_index(self.records, self.losses)
         elif self.keep_interactions:
             record["values"] = values
@@ -257,6 +225,7 @@ class DynamicsTracker:
         return self.update(epoch, **losses)
 
     def _measure(self, epoch: int):
+        """The record of checkpoint `epoch`, its games, and their AND-OR split (or None)."""
         device = self._options.device
         with _fork_rng(None if device is None else torch.device(device)):
             game = ModelGame(self.model, self.probe_x, self.probe_y, self._options)
@@ -264,17 +233,17 @@ class DynamicsTracker:
         distributions = {"harsanyi": order_distribution(and_interactions(values), values=values,
                                                         ratio=self.ratio)}
         tau = distributions["harsanyi"].threshold
+        split, solver = None, {}
         if self.method == "and-or":
-            split = self._splits.split(epoch, values)
-            distributions["and-or"] = order_distribution(
-                split.and_interactions, split.or_interactions, threshold=tau)
-            solver = {"gap": np.atleast_1d(split.gap), "converged": np.atleast_1d(split.converged)}
-        else:
-            solver = {}
+            result = self._splits.split(epoch, values)
+            split = (result.and_interactions, result.or_interactions)
+            distributions["and-or"] = order_distribution(*split, threshold=tau)
+            solver = {"gap": np.atleast_1d(result.gap),
+                      "converged": np.atleast_1d(result.converged)}
         record = {"epoch": epoch, "tau": tau, "targets": game.targets,
                   "losses": dict(self.losses.get(epoch, {})), "solver": solver,
                   "distributions": distributions}
-        return record, values
+        return record, values, split
 
     # -- views ---------------------------------------------------------------------------
 
@@ -319,23 +288,62 @@ class DynamicsTracker:
 
         return detect_phases(self.recorded, **options)
 
-    def fit_theory(self, grid=None):
-        """σ² per checkpoint fitted to the observed I^(k) of the plain AND interactions,
-        with w* the interactions of the newest checkpoint (see :func:`harsanyi.dynamics.theory.fit`).
+    def fit_theory(self, grid=None, *, phase2_only: bool = True, noise: str = "power"):
+        """σ² per checkpoint fitted to the tracked interactions (:func:`harsanyi.theory.fit`).
+
+        An AND-OR tracker fits the AND-OR interactions, with w* the newest checkpoint's
+        split, as theory.md §7 states the theory; an AND tracker fits the plain AND
+        interactions and says so in a warning.
+
+        Parameters
+        ----------
+        grid : array_like, optional
+            σ² values to search first (default scaled with n).
+        phase2_only : bool, default True
+            Fit the checkpoints from the detected start of phase 2 on (phase 1 removes the
+            initialisation's noise, which the theory does not model); all of them when no
+            phase 2 is detected (with a warning) or with False.
+        noise : {"power", "compound"}
+            The noise model c_T of the theory.
         """
         from .theory import fit
 
         if self._latest_values is None:
             raise ValueError("no checkpoint with values: track at least one checkpoint first")
-        if self._fit_cache is not None and grid is None:
-            return self._fit_cache
+        key = (phase2_only, noise)
+        if grid is None and self._fit_cache is not None and key in self._fit_cache:
+            return self._fit_cache[key]
+        epochs = self.epochs
+        if phase2_only:
+            start = self._phase2_start()
+            if start is None:
+                warnings.warn("no phase 2 was detected: the theory is fitted to every "
+                              "checkpoint", stacklevel=2)
+            else:
+                epochs = epochs[epochs >= start]
         epoch, values = self._latest_values
-        observed = self.distribution("harsanyi").to_numpy()
-        result = fit(observed, and_interactions(values), epochs=self.epochs, grid=grid,
-                     ratio=self.ratio)
+        observed = self.distribution().loc[epochs].to_numpy()
+        options = dict(epochs=epochs, grid=grid, ratio=self.ratio, noise=noise)
+        if self.method == "and-or":
+            if self._latest_split is None:  # a folder from before splits were kept
+                split = self._splits.split(epoch, values)
+                self._latest_split = (split.and_interactions, split.or_interactions)
+            and_star, or_star = self._latest_split
+            result = fit(observed, and_star, or_interactions=or_star, **options)
+        else:
+            warnings.warn("this tracker records plain AND interactions, so the theory is "
+                          "fitted to them; theory.md §7 states it for AND-OR interactions: "
+                          "track with method='and-or' to fit those", stacklevel=2)
+            result = fit(observed, and_interactions(values), **options)
         if grid is None:
-            self._fit_cache = result
+            self._fit_cache = {**(self._fit_cache or {}), key: result}
         return result
+
+    def _phase2_start(self):
+        try:
+            return self.detect_phases().phase2_start
+        except ValueError:  # too few checkpoints
+            return None
 
     def plot(self, kind: str = "overview", path=None, **options):
         """A figure of the dynamics (:mod:`harsanyi.plots`: overview, theory_fit, ratio,
@@ -343,10 +351,11 @@ class DynamicsTracker:
 
         Parameters
         ----------
-        kind : {"overview", "theory", "ratio", "heatmap"}
+        kind : {"overview", "theory", "sigma2", "ratio", "heatmap"}
             (a) I^(k) bars at about six checkpoints beside the losses and the loss gap;
-            (b) observed against predicted I^(k) with the fitted σ²; (c) the low-/high-order
-            ratio against σ²; (d) a heat map of I^(k) over all checkpoints.
+            (b) observed I^(k) bars with the fitted theory's curve over them; the fitted
+            σ² over epochs beside the test-train loss gap; (c) the low-/high-order ratio
+            against σ²; (d) a heat map of I^(k) over all checkpoints.
         path : str or Path, optional
             Also save the figure there (PNG, PDF, ... by suffix), atomically.
 
@@ -369,6 +378,8 @@ class DynamicsTracker:
             figure = plots.figure_heatmap(self.recorded, **options)
         elif kind == "theory":
             figure = plots.figure_theory(self.fit_theory(), **options)
+        elif kind == "sigma2":
+            figure = plots.figure_sigma2(self.fit_theory(), self.loss_history, **options)
         else:
             figure = plots.figure_ratio(self.fit_theory(), **options)
         if path is not None:

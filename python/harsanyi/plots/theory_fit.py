@@ -35,6 +35,7 @@ def figure_theory(fit, epochs=None):
         ax.tick_params(labelsize=7)
     axes[0][0].set_ylabel("I$^{(k)}$")
     axes[0][0].legend(fontsize=7, frameon=False)
-    figure.suptitle("Observed and predicted order distributions (plain AND interactions)",
+    kind = "AND-OR" if fit.kind == "and-or" else "plain AND"
+    figure.suptitle(f"Observed I^(k) and the theory fitted to it ({kind} interactions)",
                     fontsize=10)
     return figure

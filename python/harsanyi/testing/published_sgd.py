@@ -20,12 +20,14 @@ __all__ = ["dense_published_sgd", "published_rates"]
 
 
 def published_rates(lr: float, schedule: int) -> np.ndarray:
-    """The published learning rates: log-uniform from lr to lr/10 over `schedule` steps."""
-    return np.logspace(np.log10(lr), np.log10(lr / 10), schedule)
+    """The published learning rates of a `schedule`-iteration run: ``schedule - 1`` steps
+    at ``lr · 10^(-t / (schedule - 1))``, t = 0 .. schedule - 2."""
+    return lr * 10.0 ** (-np.arange(schedule - 1) / max(schedule - 1, 1))
 
 
 def dense_published_sgd(v, tau, steps, lr=1e-4, schedule=10_000, momentum=0.9):
-    """Run the first `steps` steps of a `schedule`-step run.
+    """Run the first `steps` steps of a `schedule`-iteration run (which takes
+    ``schedule - 1`` steps; see :func:`published_rates`).
 
     Returns
     -------
