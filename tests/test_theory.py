@@ -197,6 +197,8 @@ def test_the_default_grid_scales_with_n_and_an_edge_fit_warns():
         grid = hs.theory.default_grid(n)
         w = np.random.default_rng(n).standard_normal((2, 1 << n)) if n <= 10 else None
         assert grid[0] == 0.0 and grid[1] < 1e-3 * 0.11 ** n and grid[-1] > 1e3 * 1.14 ** n
+        # on the n-free scale the grid's top is the same for every n
+        assert hs.theory.effective_noise(grid[-1], n) == pytest.approx(1e3, rel=0.1)
         if w is not None:  # the grid's ends: no shrinkage, and nearly all of it
             predicted = hs.theory.predict(w, grid[[1, -1]])
             low, high = predicted[:, 0], predicted[:, 1]
