@@ -164,7 +164,8 @@ def report(run: Run, tracker, out: Path) -> str:
     phase2 = phases is not None and phases.phase2_start is not None
     fit = tracker.fit_theory(phase2_only=phase2)
     for kind in ("overview", "theory", "sigma2", "ratio", "heatmap"):
-        figure = tracker.plot(kind, path=out / f"{run.name}_{kind}.png")
+        options = {"fit": fit} if kind in ("theory", "sigma2", "ratio") else {}
+        figure = tracker.plot(kind, path=out / f"{run.name}_{kind}.png", **options)
         plt.close(figure)
     lines.append(theory_summary(fit, phase2))
     return "\n".join(lines)

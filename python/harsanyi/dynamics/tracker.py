@@ -358,6 +358,9 @@ class DynamicsTracker:
             against σ²; (d) a heat map of I^(k) over all checkpoints.
         path : str or Path, optional
             Also save the figure there (PNG, PDF, ... by suffix), atomically.
+        **options
+            Passed to the figure (``epochs=``, ``kind=``); ``fit=`` gives the theory
+            figures a TheoryFit instead of :meth:`fit_theory`'s default one.
 
         Returns
         -------
@@ -377,11 +380,12 @@ class DynamicsTracker:
         elif kind == "heatmap":
             figure = plots.figure_heatmap(self.recorded, **options)
         elif kind == "theory":
-            figure = plots.figure_theory(self.fit_theory(), **options)
+            figure = plots.figure_theory(options.pop("fit", None) or self.fit_theory(), **options)
         elif kind == "sigma2":
-            figure = plots.figure_sigma2(self.fit_theory(), self.loss_history, **options)
+            figure = plots.figure_sigma2(options.pop("fit", None) or self.fit_theory(),
+                                         self.loss_history, **options)
         else:
-            figure = plots.figure_ratio(self.fit_theory(), **options)
+            figure = plots.figure_ratio(options.pop("fit", None) or self.fit_theory(), **options)
         if path is not None:
             save_figure(figure, path)
         return figure
