@@ -13,7 +13,7 @@ from .game import ModelGame
 from .learned_baseline import with_learned_baseline
 from .options import game_options, signature_with_options
 
-__all__ = ["model_game", "explain", "interactions_of_values", "METHODS", "SOLVER_OPTIONS"]
+__all__ = ["model_game", "explain", "METHODS", "SOLVER_OPTIONS"]
 
 METHODS = ("and", "and-or")
 # What explain passes on to hs.and_or (its progress bar is the game's).
@@ -63,16 +63,11 @@ def model_game(model, x, target=None, **options) -> ModelGame:
 model_game.__signature__ = signature_with_options(model_game)
 
 
-def interactions_of_values(values, names, settings: dict, method: str = "and",
-                           **solver_options) -> Interactions:
-    """Interactions of game values by `method` (see :func:`explain`)."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
+def _interactions_of_values(values, names, settings: dict, method: str,
+                            solver_options: dict) -> Interactions:
+    """Interactions of game values by a checked `method` (see :func:`explain`)."""
     settings = {**settings, "method": method}
     if method == "and":
-        if solver_options:
-            raise TypeError(f"method 'and' takes no options {sorted(solver_options)} of the "
-                            "solver; they are for method='and-or'")
         return Interactions(values, and_interactions(values), None, names, settings)
     split = and_or(values, **solver_options)
     settings["and_or"] = {
@@ -126,8 +121,8 @@ def explain(model, x, target=None, *, method: str = "and", **options) -> Interac
         raise TypeError(f"method 'and' takes no options {sorted(solver_options)} of the "
                         "solver; they are for method='and-or'")
     game = build_game(model, x, target, settings)
-    return interactions_of_values(game.values(), game.players.names, game.settings(), method,
-                                  **solver_options)
+    return _interactions_of_values(game.values(), game.players.names, game.settings(), method,
+                                   solver_options)
 
 
 explain.__signature__ = signature_with_options(
