@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pytest
 
@@ -387,3 +389,45 @@ def test_players_come_back_from_their_record(make):
     assert (back.kind, back.names, back.full_sample, back.settings) == \
         (players.kind, players.names, players.full_sample, players.settings)
     np.testing.assert_array_equal(back.map, players.map)
+
+
+class TokenizerOutput(Mapping):
+    """A read-only mapping, as a tokenizer's BatchEncoding is (not a dict)."""
+
+    def __init__(self, **entries):
+        self._entries = entries
+
+    def __getitem__(self, key):
+        return self._entries[key]
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+
+def test_any_mapping_is_an_input_like_a_dict():
+    model = models.TinyText().double()
+    ids = torch.tensor([[3, 7, 1, 9, 4], [2, 5, 8, 6, 1]])
+    attention = torch.ones(2, 5, dtype=torch.float64)
+    players = hs.players.tokens(5)
+    as_dict = hs.model_game(model, {"input_ids": ids, "attention_mask": attention}, target=1,
+                            players=players).values()
+    as_mapping = hs.model_game(model, TokenizerOutput(input_ids=ids, attention_mask=attention),
+                               target=1, players=players).values()
+    np.testing.assert_array_equal(as_mapping, as_dict)
+
+
+def test_devices_compare_by_place_not_by_spelling():
+    from harsanyi.models.inputs import normalised_device
+
+    model = models.mlp(4)
+    x = torch.randn(4, dtype=torch.float64)
+    plain = hs.model_game(model, x, target=0).values()
+    np.testing.assert_array_equal(hs.model_game(model, x, target=0, device="cpu:0").values(),
+                                  plain)
+    assert normalised_device("cpu:0") == normalised_device("cpu") == torch.device("cpu")
+    if not torch.cuda.is_available():
+        assert normalised_device("cuda") == normalised_device("cuda:0") == torch.device("cuda", 0)
+    assert normalised_device("cuda:1") != normalised_device("cuda:0")

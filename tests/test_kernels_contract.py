@@ -136,6 +136,26 @@ class TestGlue:
         np.testing.assert_array_equal(hs.and_interactions(v),
                                       hs.and_interactions(v.astype(v.dtype.newbyteorder("="))))
 
+
+def misaligned(a: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of `a` one byte off its dtype's alignment."""
+    buffer = bytearray(a.nbytes + 1)
+    out = np.frombuffer(buffer, dtype=a.dtype, offset=1, count=a.size).reshape(a.shape)
+    out[...] = a
+    return out
+
+
+@pytest.mark.parametrize("function", ALL)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layout", ["misaligned", "byte-swapped"])
+def test_misaligned_and_byte_swapped_inputs_are_read_as_any(function, dtype, layout):
+    v = np.random.default_rng(11).standard_normal((3, 64)).astype(dtype)
+    odd = misaligned(v) if layout == "misaligned" else v.astype(v.dtype.newbyteorder())
+    assert not odd.flags.aligned or not odd.dtype.isnative
+    want, got = function(v), function(odd)
+    assert got.dtype == want.dtype == dtype
+    np.testing.assert_array_equal(got, want)
+
     def test_a_non_finite_transform_input_is_reported_not_raised(self):
         from harsanyi import _core
 

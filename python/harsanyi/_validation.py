@@ -28,10 +28,11 @@ def to_numpy(values, name: str) -> np.ndarray:
 
 
 def real_array(values, name: str) -> np.ndarray:
-    """Return `values` as an aligned, C-contiguous float32 or float64 array.
+    """Return `values` as an aligned, C-contiguous, native-order float32 or float64 array.
 
-    float32 and float64 keep their dtype; booleans, integers and other float widths
-    become float64.  Complex, object, string and datetime data are refused.
+    float32 and float64 keep their precision whatever their byte order; booleans, integers
+    and other float widths become float64.  Misaligned or byte-swapped data are copied.
+    Complex, object, string and datetime data are refused.
     """
     arr = to_numpy(values, name)
     kind = arr.dtype.kind
@@ -44,8 +45,24 @@ def real_array(values, name: str) -> np.ndarray:
         raise TypeError(
             f"{name} has dtype {arr.dtype}; expected real numbers (float64 or float32)"
         )
-    dtype = arr.dtype if arr.dtype in (np.float32, np.float64) else np.float64
-    return np.ascontiguousarray(arr, dtype=np.dtype(dtype).newbyteorder("="))
+    return np.require(arr, dtype=kernel_dtype(arr.dtype), requirements=["C", "A"])
+
+
+def float64_array(values) -> np.ndarray:
+    """`values` as an aligned, C-contiguous, native float64 array (a copy only if needed)."""
+    return np.require(values, dtype=np.float64, requirements=["C", "A"])
+
+
+def kernel_dtype(dtype: np.dtype) -> np.dtype:
+    """The native float type the kernels take for data of `dtype`: float32 for 4-byte
+    floats, float64 for everything else."""
+    return np.dtype(np.float32 if dtype.kind == "f" and dtype.itemsize == 4 else np.float64)
+
+
+def kernel_ready(arr: np.ndarray) -> bool:
+    """Whether `arr` reaches the kernels as it is (no copy)."""
+    return (arr.dtype == kernel_dtype(arr.dtype) and arr.flags.c_contiguous
+            and arr.flags.aligned)
 
 
 def positive_int(value, name: str) -> int:
@@ -87,8 +104,7 @@ def game_array(values, name: str = "values") -> tuple[np.ndarray, int]:
             "for every subset S"
         )
     n = players_from_length(arr.shape[-1], name)
-    if not (arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous
-            and arr.flags.aligned and arr.dtype.isnative):
+    if not kernel_ready(arr):
         check_memory(arr.size * 8, f"a contiguous float copy of {name} ({n} players)")
     return real_array(arr, name), n
 

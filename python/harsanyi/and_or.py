@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _core
 from ._progress import progress_bar
-from ._validation import game_array, positive_int, require_finite
+from ._validation import float64_array, game_array, positive_int, require_finite
 from ._warnings import warn_at_caller
 from .subsets import subset_sizes
 from .transforms import and_values
@@ -156,7 +156,7 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, solver: st
                          "length 2 or more)")
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
-    v = np.ascontiguousarray(v, dtype=np.float64)
+    v = float64_array(v)
     if check_finite:
         require_finite(v, "values")
     batch_shape = v.shape[:-1]
@@ -237,7 +237,7 @@ def _warm_start(result, shape):
     size = shape[-1]
 
     def rows(x, width):
-        return np.ascontiguousarray(np.asarray(x, dtype=np.float64).reshape(-1, width))
+        return float64_array(np.asarray(x, dtype=np.float64).reshape(-1, width))
 
     parts = (rows(result.and_interactions, size), rows(result.or_interactions, size),
              rows(result.dual, size), rows(result.primal_weight, 1).reshape(-1))
@@ -257,7 +257,7 @@ def _noise_bounds(games, noise_bound, absolute_bound, batch_shape):
         tau = float(noise_bound) * np.abs(games[:, -1] - games[:, 0])
     if not np.all(np.isfinite(tau)) or np.any(tau < 0):
         raise ValueError("the noise bound must be finite and >= 0")
-    return np.ascontiguousarray(tau)
+    return float64_array(tau)
 
 
 def _chunks(count: int):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _core
-from .._validation import check_memory, game_array, require_finite
+from .._validation import check_memory, float64_array, game_array, require_finite
 from ..strength import order_strength
 from ..subsets import subset_sizes
 from .compound_noise import compound_predict
@@ -154,13 +154,13 @@ def low_high_ratio(distribution) -> np.ndarray:
 
 def _checked_w_star(w_star, name: str = "w_star"):
     w, n = game_array(w_star, name)
-    w = np.ascontiguousarray(w, dtype=np.float64)
+    w = float64_array(w)
     require_finite(w, name)
     return w, n
 
 
 def _checked_levels(sigma2) -> np.ndarray:
-    levels = np.ascontiguousarray(np.atleast_1d(np.asarray(sigma2, dtype=np.float64)))
+    levels = float64_array(np.atleast_1d(np.asarray(sigma2, dtype=np.float64)))
     if levels.ndim != 1 or not np.all(np.isfinite(levels)) or np.any(levels < 0):
         raise ValueError("sigma2 must be a number or a 1-D array of finite values >= 0")
     return levels

@@ -37,7 +37,7 @@ class ModelGame:
     Parameters
     ----------
     model : torch.nn.Module or callable
-    x : Tensor, tuple or dict of Tensors
+    x : Tensor, tuple or mapping of Tensors
     target : int, sequence or Tensor, optional
         As for :func:`harsanyi.model_game`.
     options : GameOptions
@@ -73,8 +73,8 @@ class ModelGame:
 
         entry = masked_entry(x, options.masked_input)
         if not isinstance(entry, torch.Tensor):
-            raise TypeError("x must be a tensor, or a tuple/dict holding the tensor the players "
-                            "split (name it with masked_input=)")
+            raise TypeError("x must be a tensor, or a tuple or mapping holding the tensor the "
+                            "players split (name it with masked_input=)")
         players = options.players
         if players is None:
             if entry.ndim not in (1, 2) or not entry.dtype.is_floating_point:

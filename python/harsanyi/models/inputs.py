@@ -1,4 +1,5 @@
-"""A model's input as given by the user: a tensor, a tuple or a dict of tensors.
+"""A model's input as given by the user: a tensor, a tuple, or a mapping of tensors (a dict,
+a tokenizer's ``BatchEncoding``).
 
 One entry is *masked* (the one the players split); the others, and any additional
 forward arguments, ride along: a tensor whose leading dimension is the batch is
@@ -6,6 +7,8 @@ gathered row by row with the masked copies, anything else is passed unchanged.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import torch
 
@@ -19,7 +22,7 @@ def masked_key(x, masked):
     if isinstance(x, (tuple, list)):
         return masked if masked is not None else next(
             (i for i, e in enumerate(x) if isinstance(e, torch.Tensor)), None)
-    if isinstance(x, dict):
+    if isinstance(x, Mapping):
         return masked if masked is not None else (
             "input_ids" if "input_ids" in x else next(iter(x), None))
     return None
@@ -31,7 +34,7 @@ def masked_entry(x, masked):
         return x
     key = masked_key(x, masked)
     entries = dict(enumerate(x)) if isinstance(x, (tuple, list)) else x
-    return entries.get(key) if isinstance(entries, dict) else None
+    return entries.get(key) if isinstance(entries, Mapping) else None
 
 
 def model_device(model) -> torch.device | None:
@@ -44,14 +47,27 @@ def model_device(model) -> torch.device | None:
     return None
 
 
+def normalised_device(device) -> torch.device:
+    """`device` with its index spelled out, so that equal places compare equal: "cpu:0"
+    is "cpu", and "cuda" is the current CUDA device's index."""
+    device = torch.device(device)
+    if device.type == "cpu":
+        return torch.device("cpu")
+    if device.index is None and device.type == "cuda" and torch.cuda.is_available():
+        return torch.device("cuda", torch.cuda.current_device())
+    if device.index is None:
+        return torch.device(device.type, 0)
+    return device
+
+
 def resolve_device(model, device, entry: torch.Tensor) -> tuple[torch.device, bool]:
     """Where the game runs, and whether the inputs are moved there: the given `device`
     (which must be the model's), else the model's device, else the input's."""
     owner = model_device(model)
     if device is None:
         return (owner if owner is not None else entry.device), False
-    device = torch.device(device)
-    if owner is not None and owner != device:
+    device = normalised_device(device)
+    if owner is not None and normalised_device(owner) != device:
         raise ValueError(f"the model is on {owner} but device={str(device)!r}; move the "
                          f"model with model.to({str(device)!r}) or leave device=None")
     return device, True
@@ -68,7 +84,7 @@ def infer_batched(entry: torch.Tensor, players, data) -> bool:
 
 
 def _check_device(tensor: torch.Tensor, device: torch.device, what: str) -> None:
-    if tensor.device != device:
+    if normalised_device(tensor.device) != normalised_device(device):
         raise ValueError(
             f"{what} is on {tensor.device} but the model is on {device}; move it with "
             f".to({str(device)!r}) or pass device= to move the inputs"
@@ -102,11 +118,11 @@ class ModelInputs:
             self.kind, entries = "tensor", {0: x}
         elif isinstance(x, (tuple, list)):
             self.kind, entries = "tuple", dict(enumerate(x))
-        elif isinstance(x, dict):
+        elif isinstance(x, Mapping):
             self.kind, entries = "dict", dict(x)
         else:
             raise TypeError(
-                f"x must be a tensor, a tuple or a dict of tensors, got {type(x).__name__}; "
+                f"x must be a tensor, a tuple or a mapping of tensors, got {type(x).__name__}; "
                 "convert NumPy arrays with torch.as_tensor"
             )
         if key not in entries or not isinstance(entries[key], torch.Tensor):
