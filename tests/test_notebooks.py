@@ -16,7 +16,7 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs(path, monkeypatch, tmp_path):
     monkeypatch.setenv("HARSANYI_NOTEBOOK_QUICK", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # Jupyter's own inline backend
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
@@ -25,6 +25,11 @@ def test_notebook_runs(path, monkeypatch, tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outputs)
     assert "Players(kind='grid', n=12" in text
+    # The figures render inline, as images, not as "<Figure size ...>" text.
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 5  # overview, theory, sigma2, ratio, heatmap
+    assert not any("<Figure size" in str(o.get("data", {}).get("text/plain", ""))
+                   and "image/png" not in o.get("data", {}) for o in outputs)
 
 
 def test_there_is_a_notebook():
