@@ -431,3 +431,27 @@ def test_devices_compare_by_place_not_by_spelling():
     if not torch.cuda.is_available():
         assert normalised_device("cuda") == normalised_device("cuda:0") == torch.device("cuda", 0)
     assert normalised_device("cuda:1") != normalised_device("cuda:0")
+
+
+def test_captum_habits_feature_mask_on_a_tabular_batch():
+    """Captum's convention: the first dimension of x is the batch for a feature mask."""
+    model = models.mlp(6)
+    x = torch.randn(2, 6, dtype=torch.float64)
+    mask = torch.tensor([[0, 0, 1, 1, 2, 2]])  # Captum's (1, features) shape
+    game = hs.model_game(model, x, target=[0, 1], players=hs.players.feature_mask(mask))
+    assert game.batched and game.n_samples == 2
+    grouped = hs.model_game(model, x, target=[0, 1],
+                            players=hs.players.groups([[0, 1], [2, 3], [4, 5]], n_features=6))
+    np.testing.assert_array_equal(game.values(), grouped.values())
+
+
+def test_batching_mistakes_are_explained():
+    model = models.mlp(6)
+    image_like = torch.randn(2, 6, dtype=torch.float64)  # grid players: 2-D is one input
+    players = hs.players.grid((2, 6), cells=(1, 2))
+    with pytest.raises(ValueError, match="batched=True"):
+        hs.model_game(model, image_like[0], target=[0, 1], players=hs.players.features(6),
+                      batched=False)
+    with pytest.raises(ValueError, match="integers"):
+        hs.model_game(model, image_like, target=1.7)
+    assert not hs.model_game(model, image_like, target=0, players=players).batched

@@ -107,7 +107,7 @@ class ModelGame:
         self.element_mask = ElementMasks(self.players, len(self.inputs.sample_shape),
                                          selection, self.device)
 
-        self.given_targets = given_targets(target, self.n_samples, self.device)
+        self.given_targets = given_targets(target, self.n_samples, self.device, self.batched)
         self._targets = None
         # Built-in outputs read the targets off the full-subset rows (x_N = x) while the
         # values are computed; the others, and a flush that cannot hold whole samples,

@@ -77,7 +77,7 @@ def infer_batched(entry: torch.Tensor, players, data) -> bool:
     """Whether x carries a batch dimension, by the rules of ``batched=`` (GameOptions)."""
     if data is not None:
         return entry.ndim == torch.as_tensor(data).ndim
-    if players.full_sample:
+    if players.full_sample or players.kind == "feature_mask":  # Captum: the batch first
         return entry.ndim > len(players.shape)
     # Image players: (H, W) or (C, H, W) is one input, (B, C, H, W) a batch.
     return entry.ndim >= len(players.shape) + 2

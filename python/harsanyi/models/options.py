@@ -58,9 +58,10 @@ class GameOptions:
         The entry of a tuple or dict input that the players split.
     batched : bool, optional
         Whether x has a batch dimension.  By default: x is a batch when it has one more
-        dimension than `data`'s samples; for feature and token players when it has more
-        dimensions than the player map; for image players when it has at least two more
-        (so (C, H, W) is one image and (B, C, H, W) a batch).
+        dimension than `data`'s samples; for feature, token and ``feature_mask`` players
+        (Captum's convention) when it has more dimensions than the player map; for image
+        players when it has at least two more (so (C, H, W) is one image and
+        (B, C, H, W) a batch).
     max_evaluations : int
         Refuse work above this many model evaluations (B * 2**n).
     """

@@ -56,7 +56,8 @@ def _classes(logits: torch.Tensor, output: str) -> int:
     raise ValueError(
         f"the model returns shape {tuple(logits.shape)}; output={output!r} needs logits of "
         "shape (batch, classes) or (batch,); pass a callable output=f(output, target) to "
-        "reduce other outputs to one number per sample"
+        "reduce other outputs to one number per sample (or, if x is a batch that was read "
+        "as one input, pass batched=True)"
     )
 
 
@@ -81,15 +82,20 @@ def predicted_targets(logits: torch.Tensor) -> torch.Tensor:
     return logits.argmax(dim=-1)
 
 
-def given_targets(target, samples: int, device) -> torch.Tensor | None:
+def given_targets(target, samples: int, device, batched: bool = True) -> torch.Tensor | None:
     """The given target as one class per sample on `device`, or None for the predicted one."""
     if target is None:
         return None
-    targets = torch.as_tensor(target, device=device).long().reshape(-1)
+    targets = torch.as_tensor(target)
+    if targets.is_floating_point() and not bool((targets == targets.round()).all()):
+        raise ValueError(f"target must hold class indices (integers), got {target!r}")
+    targets = targets.to(device).long().reshape(-1)
     if targets.numel() == 1:
         targets = targets.expand(samples)
     if targets.numel() != samples:
-        raise ValueError(f"target has {targets.numel()} entries for {samples} samples")
+        hint = "" if batched else ("; x was read as one input: pass batched=True if its "
+                                   "first dimension is the batch")
+        raise ValueError(f"target has {targets.numel()} entries for {samples} samples{hint}")
     return targets.contiguous()
 
 
