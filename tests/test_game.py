@@ -455,3 +455,9 @@ def test_batching_mistakes_are_explained():
     with pytest.raises(ValueError, match="integers"):
         hs.model_game(model, image_like, target=1.7)
     assert not hs.model_game(model, image_like, target=0, players=players).batched
+
+
+def test_fractional_group_members_are_refused():
+    with pytest.raises(TypeError, match="whole number"):
+        hs.players.groups([[0.5, 1.9]], n_features=3)
+    assert hs.players.groups([[0.0, 2]], n_features=3).map.tolist() == [0, -1, 0]

@@ -85,3 +85,20 @@ class TestBadInput:
     def test_beyond_memory(self):
         with pytest.raises(MemoryError, match="needs .* TiB"):
             hs.subset_masks(40)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: hs.mask_of([1.5, 2.9]),
+    lambda: hs.mask_of(["1"]),
+    lambda: hs.players_of("5"),
+    lambda: hs.players_of(2.5),
+    lambda: hs.mask_of([True]),
+])
+def test_fractions_and_strings_are_refused_not_truncated(call):
+    with pytest.raises(TypeError, match="whole number"):
+        call()
+
+
+def test_whole_floats_and_numpy_integers_are_indices():
+    assert hs.mask_of([np.int64(0), 2.0]) == 5
+    assert hs.players_of(np.uint8(5)) == (0, 2)

@@ -65,6 +65,18 @@ def kernel_ready(arr: np.ndarray) -> bool:
             and arr.flags.aligned)
 
 
+def whole_number(value, what: str) -> int:
+    """`value` as an int when it is a whole number (an int, or a float such as 2.0); a
+    TypeError for fractions, strings and booleans instead of a silent truncation."""
+    if hasattr(value, "item") and not isinstance(value, np.ndarray):  # NumPy/torch scalars
+        value = value.item()
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    raise TypeError(f"{what} must be a whole number, got {value!r}")
+
+
 def positive_int(value, name: str) -> int:
     """`value` as an int, or a ValueError unless it is a positive integer."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:

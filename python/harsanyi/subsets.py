@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._validation import MAX_PLAYERS, check_memory, game_array
+from ._validation import MAX_PLAYERS, check_memory, game_array, whole_number
 
 __all__ = [
     "subset_masks",
@@ -163,7 +163,7 @@ def from_order(values, order: str) -> np.ndarray:
 
 def players_of(mask: int) -> tuple[int, ...]:
     """The players in a subset mask, in increasing order: ``players_of(0b101) == (0, 2)``."""
-    mask = int(mask)
+    mask = whole_number(mask, "a subset mask")
     if mask < 0:
         raise ValueError(f"a subset mask is a non-negative integer, got {mask}")
     return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
@@ -173,7 +173,7 @@ def mask_of(players) -> int:
     """The mask of a collection of player indices: ``mask_of((0, 2)) == 5``."""
     mask = 0
     for player in players:
-        player = int(player)
+        player = whole_number(player, "a player index")
         if not 0 <= player < MAX_PLAYERS:
             raise ValueError(f"player index {player} is outside 0..{MAX_PLAYERS - 1}")
         mask |= 1 << player

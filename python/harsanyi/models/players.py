@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import MAX_PLAYERS, positive_int
+from .._validation import MAX_PLAYERS, positive_int, whole_number
 
 __all__ = ["Players", "features", "groups", "grid", "segments", "tokens", "feature_mask"]
 
@@ -151,7 +151,8 @@ def groups(groups, n_features: int, names=None) -> Players:
     n_features = positive_int(n_features, "n_features")
     ids = np.full(n_features, -1, dtype=np.int64)
     for player, members in enumerate(groups):
-        members = np.asarray(list(members), dtype=np.int64)
+        members = np.array([whole_number(m, f"a feature index of group {player}")
+                            for m in members], dtype=np.int64)
         if members.size == 0:
             raise ValueError(f"group {player} is empty")
         if members.min() < 0 or members.max() >= n_features:
