@@ -461,3 +461,11 @@ def test_fractional_group_members_are_refused():
     with pytest.raises(TypeError, match="whole number"):
         hs.players.groups([[0.5, 1.9]], n_features=3)
     assert hs.players.groups([[0.0, 2]], n_features=3).map.tolist() == [0, -1, 0]
+
+
+@pytest.mark.parametrize("make", [hs.players.segments, hs.players.feature_mask])
+def test_a_huge_player_id_is_refused_before_names_are_built(make):
+    ids = np.zeros((4, 4), dtype=np.int64)
+    ids[0, 0] = 10 ** 9
+    with pytest.raises(ValueError, match="at least 1000000001 players"):
+        make(ids)

@@ -170,3 +170,12 @@ def test_misaligned_and_byte_swapped_inputs_are_read_as_any(function, dtype, lay
 
         columns = [getattr(_core, f"INFO_{name.upper()}") for name in INFO_COLUMNS]
         assert sorted(columns) == list(range(_core.INFO_FIELDS))
+
+
+def test_thread_counts_are_bounded(restore_threads):
+    import os
+
+    with pytest.raises(ValueError, match="4 per CPU"):
+        hs.set_num_threads(4 * (os.cpu_count() or 1) + 1)
+    hs.set_num_threads(2)
+    assert hs.get_num_threads() == (2 if hs.has_openmp() else 1)

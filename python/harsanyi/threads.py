@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from . import _core
 
 __all__ = ["get_num_threads", "set_num_threads", "has_openmp"]
@@ -25,6 +27,10 @@ def set_num_threads(threads: int | None) -> None:
         threads = 0
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
         raise ValueError(f"threads must be a non-negative integer or None, got {threads!r}")
+    limit = 4 * (os.cpu_count() or 1)
+    if threads > limit:  # the OpenMP runtime can end the process when threads fail to start
+        raise ValueError(f"threads={threads} is more than 4 per CPU ({limit} here); the "
+                         "kernels gain nothing past one per core")
     _core.set_num_threads(threads)
 
 

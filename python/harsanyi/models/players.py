@@ -112,6 +112,18 @@ class Players:
         return f"Players(kind={self.kind!r}, n={self.n}, shape={self.shape})"
 
 
+def _count_of_ids(ids: np.ndarray) -> int:
+    """n for player ids 0..n-1 (and -1 background), checked against the largest n before
+    anything of size n (the names) is built."""
+    if not ids.size or ids.max() < 0:
+        return 0
+    largest = int(ids.max())
+    if largest >= MAX_PLAYERS:
+        raise ValueError(f"player id {largest} means at least {largest + 1} players; at most "
+                         f"{MAX_PLAYERS} are supported (ids are 0..n-1, -1 for background)")
+    return largest + 1
+
+
 def _names(names, n: int, default) -> tuple[str, ...]:
     if names is None:
         return tuple(default(i) for i in range(n))
@@ -214,7 +226,7 @@ def segments(segmentation, names=None) -> Players:
     ids = np.asarray(segmentation)
     if ids.dtype.kind not in "iu":
         raise TypeError(f"a segmentation holds integer ids, got dtype {ids.dtype}")
-    n = int(ids.max()) + 1 if ids.size and ids.max() >= 0 else 0
+    n = _count_of_ids(ids)
     return Players(ids, _names(names, n, lambda i: f"s{i}"), "segments", False,
                    {"shape": list(ids.shape)})
 
@@ -265,6 +277,6 @@ def feature_mask(mask, names=None) -> Players:
         ids = ids[0]
     if ids.dtype.kind not in "iu":
         raise TypeError(f"a feature mask holds integer ids, got dtype {ids.dtype}")
-    n = int(ids.max()) + 1 if ids.size and ids.max() >= 0 else 0
+    n = _count_of_ids(ids)
     return Players(ids, _names(names, n, lambda i: f"f{i}"), "feature_mask", False,
                    {"shape": list(ids.shape)})
