@@ -341,3 +341,17 @@ def test_bad_arguments():
     model, x, y = make_problem(13)
     with pytest.raises(ValueError, match="unknown method"):
         hs.DynamicsTracker(model, x[:4], y[:4], method="or")
+
+
+def test_negative_epochs_are_refused_and_foreign_files_reported(tmp_path):
+    model, x, y = make_problem(15)
+    tracker = hs.DynamicsTracker(model, x[:4], y[:4], directory=tmp_path / "run")
+    with pytest.raises(ValueError, match="epoch must be >= 0"):
+        tracker.update(-1)
+    with pytest.raises(TypeError, match="whole number"):
+        tracker.update(1.5)
+    run(tracker, model, x, y, 2)
+    (tmp_path / "run" / "checkpoints" / "epoch-foo.npz").write_bytes(b"not mine")
+    with pytest.warns(UserWarning, match="epoch-foo.npz"):
+        back = hs.DynamicsTracker.resume(tmp_path / "run")
+    assert back.epochs.tolist() == [0, 1]

@@ -17,6 +17,8 @@ that cannot be read is reported, never skipped.
 from __future__ import annotations
 
 import json
+import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -30,6 +32,7 @@ __all__ = ["CheckpointStore", "CorruptCheckpointError", "record_to_arrays",
            "record_from_arrays"]
 
 FORMAT = "harsanyi.DynamicsTracker"
+CHECKPOINT_NAME = re.compile(r"epoch-(\d{8,})\.npz")
 VERSION = 1
 
 
@@ -137,13 +140,21 @@ class CheckpointStore:
         """
         epochs, losses = self.read_index()
         listed = set(epochs)
+        foreign = []
         for path in sorted(self.checkpoints.glob("epoch-*.npz")):
-            epoch = int(path.stem.split("-")[1])
+            name = CHECKPOINT_NAME.fullmatch(path.name)
+            if name is None:
+                foreign.append(path.name)
+                continue
+            epoch = int(name.group(1))
             if epoch not in listed:
                 record = _read_npz(path)
                 epochs.append(epoch)
                 if "losses" in record:
                     losses.setdefault(epoch, json.loads(str(record["losses"])))
+        if foreign:
+            warnings.warn(f"{self.checkpoints} holds files that are not checkpoints of this "
+                          f"tracker, left alone: {foreign[:5]}", stacklevel=3)
         missing = [e for e in epochs if not self.checkpoint_path(e).exists()]
         if missing:
             raise CorruptCheckpointError(

@@ -1,12 +1,7 @@
 """Watching a network's interactions while it trains: the two-phase dynamics (theory.md §7).
 
-Typical use::
-
-    tracker = hs.DynamicsTracker(model, probe_x, probe_y, players=..., directory="runs/mlp")
-    for epoch in range(epochs):
-        train_one_epoch(...)
-        tracker.update(epoch, train_loss=tl, test_loss=vl)
-    tracker.detect_phases(); tracker.fit_theory(); tracker.plot()
+Typical use: ``tracker.update(epoch, train_loss=..., test_loss=...)`` after every epoch,
+then ``tracker.detect_phases()``, ``tracker.fit_theory()`` and ``tracker.plot()``.
 """
 
 from __future__ import annotations
@@ -17,6 +12,7 @@ import warnings
 import numpy as np
 import torch
 
+from .._validation import whole_number
 from ..models.explain import build_game
 from ..models.game import ModelGame
 from ..models.options import game_options, signature_with_options
@@ -194,7 +190,9 @@ class DynamicsTracker:
         dict or None
             The checkpoint's record, or None when `epoch` is not a checkpoint.
         """
-        epoch = int(epoch)
+        epoch = whole_number(epoch, "epoch")
+        if epoch < 0:
+            raise ValueError(f"epoch must be >= 0, got {epoch}")
         if losses:
             self.losses[epoch] = {k: float(v) for k, v in losses.items()}
         if epoch in self.records or not self.is_checkpoint(epoch):
