@@ -26,10 +26,12 @@
 #if __has_attribute(target_clones) && defined(__x86_64__) && defined(__GLIBC__) && \
     !defined(HS_NO_CLONES)
 #define HS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define HS_HAS_VECTOR_CLONES 1
 #endif
 #endif
 #ifndef HS_VECTOR_CLONES
 #define HS_VECTOR_CLONES
+#define HS_HAS_VECTOR_CLONES 0
 #endif
 
 /* Vectorisation hints (`omp simd`: reductions may be reassociated); off without OpenMP. */

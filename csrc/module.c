@@ -516,6 +516,7 @@ PyMODINIT_FUNC PyInit__core(void) {
 #endif
     if (PyModule_AddIntConstant(module, "HAS_OPENMP", openmp) ||
         PyModule_AddIntConstant(module, "MAX_PLAYERS", HS_MAX_PLAYERS) ||
+        PyModule_AddIntConstant(module, "HAS_VECTOR_CLONES", HS_HAS_VECTOR_CLONES) ||
         PyModule_AddIntConstant(module, "AND_INTERACTIONS", HS_AND_INTERACTIONS) ||
         PyModule_AddIntConstant(module, "AND_VALUES", HS_AND_VALUES) ||
         PyModule_AddIntConstant(module, "OR_INTERACTIONS", HS_OR_INTERACTIONS) ||

@@ -469,3 +469,10 @@ def test_a_huge_player_id_is_refused_before_names_are_built(make):
     ids[0, 0] = 10 ** 9
     with pytest.raises(ValueError, match="at least 1000000001 players"):
         make(ids)
+
+
+def test_nan_in_the_input_is_named_as_such():
+    x = torch.randn(2, 4, dtype=torch.float64)
+    x[1, 2] = float("nan")
+    with pytest.raises(ValueError, match=r"x holds NaN or Inf \(first at sample 1, element \(2,\)\)"):
+        hs.model_game(models.mlp(4), x, target=0).values()

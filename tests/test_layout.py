@@ -117,3 +117,12 @@ def test_every_public_name_resolves():
     missing = [name for name in hs.__all__ if getattr(hs, name, None) is None]
     assert missing == []
     assert hs.DynamicsCallback.__module__ == "harsanyi.dynamics.lightning"
+
+
+def test_the_command_line_says_what_the_build_can_do():
+    shown = subprocess.run([sys.executable, "-m", "harsanyi"], check=True, cwd=ROOT,
+                           capture_output=True, text=True).stdout
+    import harsanyi as hs
+
+    assert f"harsanyi {hs.__version__}" in shown and "make demo" in shown
+    assert ("OpenMP" in shown) and ("AVX2" in shown) and "n = 40 players" in shown

@@ -4,6 +4,7 @@ import numpy as np
 import numpy.typing as npt
 
 HAS_OPENMP: int
+HAS_VECTOR_CLONES: int
 MAX_PLAYERS: int
 AND_INTERACTIONS: int
 AND_VALUES: int

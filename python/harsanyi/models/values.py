@@ -99,10 +99,19 @@ def compute_values(game) -> tuple[np.ndarray, torch.Tensor | None]:
             flush(pending_from, total)
     values = out.reshape(game.n_samples, 1 << n).cpu().numpy()
     if not _core.all_finite(values):
-        sample, subset = np.argwhere(~np.isfinite(values))[0]
-        raise ValueError(
-            f"the model's output gave a non-finite v for subset {subset} of sample "
-            f"{sample}; check the model and the output= choice (e.g. 'prob' of an "
-            "underflowing class)"
-        )
+        raise ValueError(_nonfinite_message(game, values))
     return values, found
+
+
+def _nonfinite_message(game, values: np.ndarray) -> str:
+    """Where a non-finite v comes from: the input, if it holds NaN or Inf, else the model."""
+    x = game.inputs.masked
+    if x.is_floating_point() and not bool(torch.isfinite(x).all()):
+        where = torch.nonzero(~torch.isfinite(x))[0].tolist()
+        return (f"x holds NaN or Inf (first at sample {where[0]}, element "
+                f"{tuple(where[1:])}); every v(S) with that element present is then "
+                "non-finite: clean the input first")
+    sample, subset = np.argwhere(~np.isfinite(values))[0]
+    return (f"the model's output gave a non-finite v for subset {subset} of sample "
+            f"{sample}; check the model and the output= choice (e.g. 'prob' of an "
+            "underflowing class)")
