@@ -95,9 +95,11 @@ static inline int hs_ctz(uint64_t x) {
 void *hs_aligned_alloc(size_t bytes);
 void hs_aligned_free(void *memory);
 
-/* Threads the kernels may use (1 without OpenMP). */
+/* Threads the kernels may use (1 without OpenMP, and in a process forked after
+   hs_install_fork_handler: the OpenMP runtime cannot start a team there). */
 int hs_get_num_threads(void);
 void hs_set_num_threads(int threads);
+void hs_install_fork_handler(void);
 
 /*
  * A batch of independent games and how to solve one (see hs_run_games).

@@ -507,6 +507,7 @@ static struct PyModuleDef core_module = {
 
 PyMODINIT_FUNC PyInit__core(void) {
     import_array();
+    hs_install_fork_handler();
     PyObject *module = PyModule_Create(&core_module);
     if (!module) return NULL;
 #ifdef _OPENMP

@@ -3,13 +3,35 @@
  * Without OpenMP everything runs on one.
  */
 #include <stdlib.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#define HS_HAVE_ATFORK 1
+#endif
 
 #include "hs_common.h"
 
 static int hs_threads = 0; /* 0: OpenMP's own default */
+static int hs_forked = 0;  /* 1 in a child forked after the handler was installed */
+
+/* A forked child has only the forking thread: the OpenMP runtime's pool of the parent
+   is gone, and a team of more than one would wait for it for ever.  One thread then. */
+static void single_thread_in_child(void) {
+    hs_forked = 1;
+#ifdef _OPENMP
+    omp_set_num_threads(1);
+#endif
+}
+
+void hs_install_fork_handler(void) {
+#ifdef HS_HAVE_ATFORK
+    static int installed = 0;
+    if (!installed && pthread_atfork(NULL, NULL, single_thread_in_child) == 0) installed = 1;
+#endif
+}
 
 int hs_get_num_threads(void) {
 #ifdef _OPENMP
+    if (hs_forked) return 1;
     return hs_threads > 0 ? hs_threads : omp_get_max_threads();
 #else
     return 1;

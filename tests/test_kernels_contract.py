@@ -179,3 +179,26 @@ def test_thread_counts_are_bounded(restore_threads):
         hs.set_num_threads(4 * (os.cpu_count() or 1) + 1)
     hs.set_num_threads(2)
     assert hs.get_num_threads() == (2 if hs.has_openmp() else 1)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_kernels_run_in_processes_started_after_them(method):
+    """A pool started after OpenMP kernels ran (DataLoader workers fork) computes the same
+    results; a forked child runs them on one thread instead of hanging."""
+    import json
+    import multiprocessing
+    import subprocess
+    from pathlib import Path
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available on this platform")
+    worker = Path(__file__).parent / "fork_worker.py"
+    done = subprocess.run([sys.executable, str(worker), method], capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    for child in result["children"]:
+        for key in ("and", "shapley", "and_or"):
+            assert child[key] == pytest.approx(result["parent"][key], rel=1e-12)
+        if method == "fork" and hs.has_openmp():
+            assert child["threads"] == 1
