@@ -312,3 +312,8 @@ def test_the_sgd_schedule_is_the_published_loop():
     np.testing.assert_allclose(got.noise, q, rtol=0, atol=1e-10)
     np.testing.assert_allclose(got.and_interactions, M @ (0.5 * (v + q) + gamma), atol=1e-10)
     np.testing.assert_allclose(got.or_interactions, F @ (0.5 * (v + q) - gamma), atol=1e-10)
+
+
+def test_sgd_refuses_an_infinite_learning_rate():
+    with pytest.raises(ValueError, match="lr must be positive"):
+        hs.and_or(np.zeros(8), solver="sgd", lr=np.inf)

@@ -337,6 +337,30 @@ def test_lightning_callback_without_lightning_hooks():
     assert callback.state_dict() == {"directory": None, "epochs": [3]}
 
 
+def test_lightning_callback_names_the_metrics_it_did_not_find():
+    model, x, y = make_problem(16)
+    tracker = hs.DynamicsTracker(model, x[:4], y[:4], method="and")
+
+    class Trainer:
+        current_epoch = 0
+        callback_metrics = {"loss": torch.tensor(0.5), "valid/loss": torch.tensor(0.7)}
+
+    callback = hs.DynamicsCallback(tracker)
+    with pytest.warns(UserWarning, match=r"no logged \['train_loss', 'val_loss'\].*"
+                                         r"\['loss', 'valid/loss'\]"):
+        callback.on_train_epoch_end(Trainer(), model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once only
+        Trainer.current_epoch = 1
+        callback.on_train_epoch_end(Trainer(), model)
+    assert tracker.epochs.tolist() == [0, 1] and tracker.losses == {}
+    # The overview without losses shows the distribution and says what is missing.
+    figure = hs.plots.figure_overview(tracker.recorded)
+    texts = [t.get_text() for ax in figure.axes for t in ax.texts]
+    assert "no train_loss and test_loss recorded" in texts
+    assert all(ax.get_legend() is None for ax in figure.axes)
+
+
 def test_bad_arguments():
     model, x, y = make_problem(13)
     with pytest.raises(ValueError, match="unknown method"):

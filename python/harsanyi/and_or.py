@@ -177,8 +177,8 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, solver: st
         if warm_start is not None:
             raise ValueError("warm_start is for solver='pdhg' (SGD follows a fixed schedule)")
         iterations = positive_int(iterations, "iterations")
-        if not lr > 0 or not 0 <= momentum < 1:
-            raise ValueError("lr must be positive and momentum in [0, 1)")
+        if not (np.isfinite(lr) and lr > 0) or not 0 <= momentum < 1:
+            raise ValueError("lr must be positive and finite, and momentum in [0, 1)")
         parts = _sgd(games, tau, n, iterations, lr, momentum, fold_singletons, show_progress)
         options = {"noise_bound": noise_bound, "absolute_bound": absolute_bound, "lr": lr,
                    "iterations": iterations, "momentum": momentum,

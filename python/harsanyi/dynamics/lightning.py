@@ -5,6 +5,8 @@ Usable without Lightning installed (it is then a plain object with the same hook
 
 from __future__ import annotations
 
+import warnings
+
 try:  # Lightning 2.x, then the older package name
     from lightning.pytorch import Callback as _Callback
 except ImportError:  # pragma: no cover - depends on what is installed
@@ -31,10 +33,18 @@ class DynamicsCallback(_Callback):
         super().__init__()
         self.tracker = tracker
         self.metrics = metrics or {"train_loss": "train_loss", "test_loss": "val_loss"}
+        self._warned = False
 
     def on_train_epoch_end(self, trainer, pl_module):
         logged = getattr(trainer, "callback_metrics", {})
         losses = {name: float(logged[key]) for name, key in self.metrics.items() if key in logged}
+        missing = sorted(key for key in self.metrics.values() if key not in logged)
+        if missing and not self._warned:
+            self._warned = True  # once: the same names are missing every epoch
+            warnings.warn(f"DynamicsCallback found no logged {missing}; the logged metrics "
+                          f"are {sorted(logged)}: pass metrics={{'train_loss': ..., "
+                          "'test_loss': ...}} with their names to record the losses",
+                          stacklevel=2)
         self.tracker.update(int(trainer.current_epoch), **losses)
 
     def state_dict(self):

@@ -37,18 +37,23 @@ def plot_losses(losses, ax=None, train_loss="train_loss", test_loss="test_loss",
         The detected phases, to mark.
     """
     ax = axes_or_new(ax, (4.0, 2.6))
-    if train_loss in losses and test_loss in losses:
+    has_losses = train_loss in losses and test_loss in losses
+    if has_losses:
         ax.plot(losses.index, losses[train_loss], label="train loss", color="#27ae60")
         ax.plot(losses.index, losses[test_loss], label="test loss", color="#c0392b")
         ax.plot(losses.index, losses[test_loss] - losses[train_loss], label="test − train",
                 color="black", linestyle="--")
+    else:
+        ax.text(0.5, 0.5, f"no {train_loss} and {test_loss} recorded", ha="center",
+                va="center", transform=ax.transAxes, fontsize=8, color="gray")
     if phases is not None and phases.phase2_start is not None:
         ax.axvline(phases.phase2_start, color=ORDER_COLOR, linestyle=":", label="phase 2 starts")
     if phases is not None and phases.gap_rise is not None:
         ax.axvline(phases.gap_rise, color="gray", linestyle=":", label="gap starts to rise")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
-    ax.legend(fontsize=7, frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, frameon=False)
     return ax
 
 
