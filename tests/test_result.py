@@ -173,3 +173,18 @@ def test_explain_that_runs_out_of_iterations_warns_at_the_callers_line():
         res = hs.explain(models.mlp(5), x, method="and-or", tol=1e-12, max_iter=16)
     assert caught[0].filename == __file__
     assert res.settings["and_or"]["converged"] == [False]
+
+
+def test_shapley_values_separate_the_noise_of_an_and_or_split():
+    model = models.mlp(5)
+    x = torch.randn(2, 5, dtype=torch.float64)
+    split = hs.explain(model, x, target=0, method="and-or", noise_bound=0.1, tol=1e-3)
+    plain = hs.explain(model, x, target=0)
+    np.testing.assert_allclose(split.shapley_values("values"), plain.shapley_values(), atol=1e-9)
+    np.testing.assert_allclose(split.shapley_values(),
+                               split.shapley_values("values") + split.shapley_values("noise"),
+                               atol=1e-9)
+    assert np.abs(split.shapley_values("noise")).max() > 0  # the noise bound is used
+    np.testing.assert_array_equal(plain.shapley_values("noise"), np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="unknown of="):
+        plain.shapley_values("or")

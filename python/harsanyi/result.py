@@ -19,6 +19,7 @@ from .indices import shapley_values
 from .strength import OrderStrength, order_strength
 from .subsets import players_of
 from .top import TopInteractions, top_interactions
+from .transforms import and_interactions
 
 __all__ = ["Interactions", "load"]
 
@@ -165,9 +166,25 @@ class Interactions:
         """The k strongest subsets S ≠ ∅, with player names."""
         return top_interactions(self._kind(kind), k, names=self.names)
 
-    def shapley_values(self) -> np.ndarray:
-        """Shapley values of the players, from both parts of the decomposition (theory.md §3)."""
-        return shapley_values(self.and_interactions, self.or_interactions)
+    def shapley_values(self, of: str = "interactions") -> np.ndarray:
+        """Shapley values of the players (theory.md §3).
+
+        Parameters
+        ----------
+        of : {"interactions", "values", "noise"}
+            ``"interactions"``: from both parts of the stored decomposition.  An AND-OR
+            split reproduces ``v + q`` (theory.md §4), so these are the values of the game
+            with its noise q absorbed.  ``"values"``: of the game v itself.  ``"noise"``:
+            the noise's share, so that interactions = values + noise.
+        """
+        if of == "interactions":
+            return shapley_values(self.and_interactions, self.or_interactions)
+        if of == "values":
+            return shapley_values(and_interactions(self.values))
+        if of == "noise":
+            noise = self.extra.get("noise", np.zeros_like(self.values))
+            return shapley_values(and_interactions(noise))
+        raise ValueError(f"unknown of={of!r}; choose 'interactions', 'values' or 'noise'")
 
     # -- views ------------------------------------------------------------------------
 
