@@ -172,3 +172,13 @@ class TestAgainstShapiq:
         np.testing.assert_allclose(ours[1:], theirs[1:], atol=1e-9)
         if index == "SII":
             np.testing.assert_allclose(ours[0], theirs[0], atol=1e-9)
+
+
+def test_interaction_index_checks_memory_before_scanning(monkeypatch):
+    """A game too large for memory is refused at once, before its values are read."""
+    import harsanyi._validation as validation
+
+    monkeypatch.setattr(validation, "available_memory", lambda: 1 << 20)
+    m = np.full((1, 1 << 22), np.nan)
+    with pytest.raises(MemoryError, match="SII of 22 players needs 64.0 MiB"):
+        hs.interaction_index(m, "sii")

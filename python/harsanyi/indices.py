@@ -109,9 +109,9 @@ def interaction_index(and_interactions, index: str = "sii", *, check_finite: boo
     if key not in _INDICES:
         raise ValueError(f"unknown index {index!r}; choose one of {sorted(_INDICES)}")
     m, n = game_array(and_interactions, "and_interactions")
+    check_memory(2 * m.nbytes, f"the {key.upper()} of {n} players")  # before any scan
     if check_finite:
         require_finite(m, "and_interactions")
-    check_memory(2 * m.nbytes, f"the {key.upper()} of {n} players")
     out = np.empty_like(m)
     _core.superset_index(m, out, _INDICES[key])
     return out
