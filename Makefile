@@ -23,12 +23,17 @@ CC ?= cc
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Dependencies: the CPU build of PyTorch first, so that nothing pulls a CUDA build.
+# Dependencies: the CPU build of PyTorch first, so that nothing pulls a CUDA build; what
+# the demo needs, and the test extras only for the targets that test.
 $(VENV)/.deps: pyproject.toml | $(PY)
 	$(PIP) install --upgrade pip
 	$(PIP) install "$(TORCH)"
 	$(PIP) install "setuptools>=77" wheel "numpy>=2"
-	$(PIP) install --no-build-isolation -e ".[torch,test]"
+	$(PIP) install --no-build-isolation -e ".[torch,demo]"
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.deps
+	$(PIP) install --no-build-isolation -e ".[torch,demo,test]"
 	touch $@
 
 # The compiled core, rebuilt whenever a C file or the build changes.
@@ -39,17 +44,17 @@ $(VENV)/.built: $(VENV)/.deps $(C_SOURCES) $(C_HEADERS) setup.py
 demo: $(VENV)/.built
 	$(PY) -m harsanyi.demo --out out
 
-test: $(VENV)/.built
+test: $(VENV)/.built $(VENV)/.test-deps
 	$(PY) -m pytest -q
 
-test-all: $(VENV)/.built
+test-all: $(VENV)/.built $(VENV)/.test-deps
 	$(PY) -m pytest -q -m "slow or not slow"
 
-bench: $(VENV)/.built
+bench: $(VENV)/.built $(VENV)/.test-deps
 	for script in bench/[a-z]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # The C tests need no Python; the Python tests load a sanitized copy of the module.
-asan: $(VENV)/.built
+asan: $(VENV)/.built $(VENV)/.test-deps
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer -fopenmp -Wall -Wextra -Icsrc \
 	    tests/c/test_kernels.c $(KERNEL_SOURCES) -lm -o build-asan-kernels

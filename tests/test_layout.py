@@ -126,3 +126,13 @@ def test_the_command_line_says_what_the_build_can_do():
 
     assert f"harsanyi {hs.__version__}" in shown and "make demo" in shown
     assert ("OpenMP" in shown) and ("AVX2" in shown) and "n = 40 players" in shown
+
+
+def test_make_demo_installs_what_the_demo_needs_only():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rules = {line.split(":")[0]: line for line in makefile.splitlines()
+             if line and not line.startswith(("\t", "#", " ")) and ":" in line}
+    assert ".test-deps" not in rules["demo"] and ".test-deps" not in rules["$(VENV)/.built"]
+    assert '-e ".[torch,demo]"' in makefile and ".test-deps" in rules["test"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'demo = ["scikit-learn' in pyproject
