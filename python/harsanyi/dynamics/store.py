@@ -19,14 +19,13 @@ from __future__ import annotations
 import json
 import re
 import warnings
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_write
 from .distribution import OrderDistribution
 from .history import STATS
+from .safe_files import CorruptCheckpointError, read_json, read_npz, write_json, write_npz
 
 __all__ = ["CheckpointStore", "CorruptCheckpointError", "record_to_arrays",
            "record_from_arrays"]
@@ -36,28 +35,41 @@ CHECKPOINT_NAME = re.compile(r"epoch-(\d{8,})\.npz")
 VERSION = 1
 
 
-class CorruptCheckpointError(ValueError):
-    """A file of the tracker's folder cannot be read."""
+# What to do about each damaged file.
+SETTINGS_ADVICE = "it holds the tracker's settings: restore it from a backup"
+PROBE_ADVICE = "it holds the probe inputs and the baseline: restore it from a backup"
+INDEX_ADVICE = "delete it to have it rebuilt from the checkpoint files"
+CHECKPOINT_ADVICE = "delete it to have that checkpoint recomputed, or restore it from a backup"
+LATEST_ADVICE = "delete it: the next tracked checkpoint writes it again"
 
 
-def _write_json(path: Path, data) -> None:
-    with atomic_write(path, "w") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True)
+def _require(condition: bool, path: Path, what: str, advice: str) -> None:
+    if not condition:
+        raise CorruptCheckpointError(f"{path} {what}; {advice}")
 
 
-def _write_npz(path: Path, arrays: dict) -> None:
-    with atomic_write(path) as handle:
-        np.savez(handle, **arrays)
+def _typed(value, types: tuple) -> bool:
+    """isinstance, with a bool not counting as a number."""
+    return isinstance(value, types) and (bool in types or not isinstance(value, bool))
 
 
-def _read_npz(path: Path) -> dict:
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
-        raise CorruptCheckpointError(
-            f"{path} cannot be read ({error}); delete it to have that checkpoint "
-            "recomputed, or restore it from a backup") from None
+def _check_settings(settings, path: Path) -> dict:
+    """The settings of tracker.json, with the types resume relies on."""
+    _require(isinstance(settings, dict), path, "holds no settings object", SETTINGS_ADVICE)
+    expected = {"method": (str,), "ratio": (int, float), "batch_size": (int,),
+                "keep_interactions": (bool,), "solver": (dict,), "players": (dict,),
+                "every": (int, type(None)), "output": (str, type(None))}
+    for key, types in expected.items():
+        _require(key in settings and _typed(settings[key], types), path,
+                 f"has no valid {key!r} setting (expected "
+                 f"{' or '.join(t.__name__ for t in types)})", SETTINGS_ADVICE)
+    for key in ("noise_bound", "tol", "max_iter"):
+        _require(_typed(settings["solver"].get(key), (int, float)), path,
+                 f"has no valid solver setting {key!r}", SETTINGS_ADVICE)
+    players = settings["players"]
+    _require(isinstance(players.get("kind"), str) and isinstance(players.get("names"), list),
+             path, "has no valid players record", SETTINGS_ADVICE)
+    return settings
 
 
 class CheckpointStore:
@@ -76,8 +88,8 @@ class CheckpointStore:
                 f"{self.directory} already holds a tracker; continue it with "
                 "DynamicsTracker.resume(directory, model=...) or choose another directory")
         self.checkpoints.mkdir(parents=True, exist_ok=True)
-        _write_npz(self.directory / "probe.npz", probe)
-        _write_json(self.directory / "tracker.json",
+        write_npz(self.directory / "probe.npz", probe)
+        write_json(self.directory / "tracker.json",
                     {"format": FORMAT, "version": VERSION, "settings": settings})
         self.write_index([], {})
 
@@ -85,10 +97,10 @@ class CheckpointStore:
         return self.checkpoints / f"epoch-{int(epoch):08d}.npz"
 
     def write_checkpoint(self, epoch: int, arrays: dict) -> None:
-        _write_npz(self.checkpoint_path(epoch), arrays)
+        write_npz(self.checkpoint_path(epoch), arrays)
 
     def write_index(self, epochs, losses: dict) -> None:
-        _write_json(self.directory / "index.json",
+        write_json(self.directory / "index.json",
                     {"checkpoints": sorted(int(e) for e in epochs),
                      "losses": {str(k): v for k, v in sorted(losses.items())}})
 
@@ -98,7 +110,7 @@ class CheckpointStore:
         arrays = {"epoch": np.array(int(epoch)), "values": values}
         if split is not None:
             arrays["and_interactions"], arrays["or_interactions"] = split
-        _write_npz(self.directory / "latest_values.npz", arrays)
+        write_npz(self.directory / "latest_values.npz", arrays)
 
     # -- reading --------------------------------------------------------------------
 
@@ -106,30 +118,34 @@ class CheckpointStore:
         path = self.directory / "tracker.json"
         if not path.exists():
             raise FileNotFoundError(f"{self.directory} holds no tracker (no tracker.json)")
-        try:
-            header = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise CorruptCheckpointError(f"{path} cannot be read ({error})") from None
+        header = read_json(path, SETTINGS_ADVICE)
         if header.get("format") != FORMAT:
             raise CorruptCheckpointError(f"{path} is not a harsanyi tracker file")
-        if header.get("version", 0) > VERSION:
+        version = header.get("version", 0)
+        if not isinstance(version, int) or version > VERSION:
             raise CorruptCheckpointError(f"{path} was written by a newer harsanyi; upgrade")
-        return header["settings"], _read_npz(self.directory / "probe.npz")
+        settings = _check_settings(header.get("settings"), path)
+        probe = read_npz(self.directory / "probe.npz", PROBE_ADVICE)
+        _require("players_map" in probe and "baseline" in probe, self.directory / "probe.npz",
+                 "lacks the player map or the baseline", PROBE_ADVICE)
+        return settings, probe
 
     def read_index(self) -> tuple[list[int], dict]:
         path = self.directory / "index.json"
         if not path.exists():
             return [], {}
-        try:
-            index = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise CorruptCheckpointError(f"{path} cannot be read ({error})") from None
-        epochs = [int(e) for e in index.get("checkpoints", [])]
-        losses = {int(k): v for k, v in index.get("losses", {}).items()}
-        return epochs, losses
+        index = read_json(path, INDEX_ADVICE)
+        epochs, losses = index.get("checkpoints", []), index.get("losses", {})
+        _require(isinstance(epochs, list) and all(
+            isinstance(e, int) and not isinstance(e, bool) and e >= 0 for e in epochs),
+            path, "names checkpoints that are not epochs (integers >= 0)", INDEX_ADVICE)
+        _require(isinstance(losses, dict) and all(
+            k.isdigit() and isinstance(v, dict) for k, v in losses.items()),
+            path, "holds losses that are not {epoch: {name: value}}", INDEX_ADVICE)
+        return epochs, {int(k): v for k, v in losses.items()}
 
     def read_checkpoint(self, epoch: int) -> dict:
-        return _read_npz(self.checkpoint_path(epoch))
+        return read_npz(self.checkpoint_path(epoch), CHECKPOINT_ADVICE)
 
     def finished_epochs(self) -> tuple[list[int], dict, bool]:
         """The epochs whose checkpoint file is complete, the recorded losses, and whether
@@ -148,7 +164,7 @@ class CheckpointStore:
                 continue
             epoch = int(name.group(1))
             if epoch not in listed:
-                record = _read_npz(path)
+                record = read_npz(path, CHECKPOINT_ADVICE)
                 epochs.append(epoch)
                 if "losses" in record:
                     losses.setdefault(epoch, json.loads(str(record["losses"])))
@@ -167,7 +183,7 @@ class CheckpointStore:
         path = self.directory / "latest_values.npz"
         if not path.exists():
             return None, None, None
-        record = _read_npz(path)
+        record = read_npz(path, LATEST_ADVICE)
         split = (record["and_interactions"], record["or_interactions"]) \
             if "and_interactions" in record else None
         return int(record["epoch"]), record["values"], split
