@@ -9,7 +9,16 @@
 #ifndef HS_AND_OR_H
 #define HS_AND_OR_H
 
+#include <math.h>
+
 #include "hs_common.h"
+
+/* Whether every noise bound is finite and >= 0 (both solvers refuse others). */
+static inline int hs_valid_noise_bounds(const double *tau, hs_index batch) {
+    for (hs_index g = 0; g < batch; ++g)
+        if (!(tau[g] >= 0.0 && tau[g] < INFINITY)) return 0;
+    return 1;
+}
 
 typedef struct {
     int max_iter;        /* iterations at most                                          */

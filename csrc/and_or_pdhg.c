@@ -524,7 +524,8 @@ int hs_and_or_pdhg(const double *v, const double *tau, double *and_out, double *
                    const hs_pdhg_options *options, const hs_pdhg_start *start, double *info) {
     if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || options->max_iter < 1 ||
         options->check_every < 1 || !(options->step > 0.0 && options->step < 1.0) ||
-        !(options->weight > 0.0) || !valid_start(start, batch))
+        !(options->weight > 0.0) || !(options->tol > 0.0 && options->tol < INFINITY) ||
+        !valid_start(start, batch) || !hs_valid_noise_bounds(tau, batch))
         return HS_EINVAL;
     shape s;
     if (shape_init(&s, n) != HS_OK) return HS_ENOMEM;

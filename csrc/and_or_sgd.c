@@ -78,7 +78,10 @@ static int solve_one(const void *context, hs_index g, void *scratch, int paralle
 int hs_and_or_sgd(const double *v, const double *tau, double *and_out, double *or_out,
                   double *noise_out, double *objective, hs_index batch, int n,
                   int iterations, double lr, double momentum) {
-    if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || iterations < 0) return HS_EINVAL;
+    if (n < 1 || n > HS_MAX_PLAYERS || batch < 0 || iterations < 0 ||
+        !(lr > 0.0 && lr < INFINITY) || !(momentum >= 0.0 && momentum < 1.0) ||
+        !hs_valid_noise_bounds(tau, batch))
+        return HS_EINVAL;
     const problem p = {v, tau, and_out, or_out, noise_out, objective, n, iterations, lr,
                        momentum};
     const hs_games games = {.context = &p, .solve = solve_one,

@@ -122,11 +122,37 @@ static int raise_status(int status) {
 /* Transforms                                                                */
 /* ------------------------------------------------------------------------- */
 
-/* Whether the memory of two contiguous arrays intersects. */
+/* The bytes an array's elements span, [*low, *high); 0 for an empty array. */
+static int byte_span(PyArrayObject *a, const char **low, const char **high) {
+    npy_intp from = 0, to = PyArray_ITEMSIZE(a);
+    for (int d = 0; d < PyArray_NDIM(a); ++d) {
+        if (PyArray_DIM(a, d) == 0) return 0;
+        const npy_intp extent = (PyArray_DIM(a, d) - 1) * PyArray_STRIDE(a, d);
+        if (extent < 0) from += extent; else to += extent;
+    }
+    *low = PyArray_BYTES(a) + from;
+    *high = PyArray_BYTES(a) + to;
+    return 1;
+}
+
+/* Whether the memory spans of two arrays intersect. */
 static int overlaps(PyArrayObject *a, PyArrayObject *b) {
-    const char *pa = PyArray_BYTES(a), *pb = PyArray_BYTES(b);
-    return PyArray_NBYTES(a) > 0 && PyArray_NBYTES(b) > 0 &&
-           pa < pb + PyArray_NBYTES(b) && pb < pa + PyArray_NBYTES(a);
+    const char *la, *ha, *lb, *hb;
+    return byte_span(a, &la, &ha) && byte_span(b, &lb, &hb) && la < hb && lb < ha;
+}
+
+/* Raises ValueError and returns -1 if an output (arrays[first_output..count-1]) shares
+   memory with any other array: the kernels read inputs while they write outputs. */
+static int check_apart(int count, PyArrayObject *const *arrays, const char *const *names,
+                       int first_output) {
+    for (int k = first_output; k < count; ++k)
+        for (int j = 0; j < count; ++j)
+            if (j != k && overlaps(arrays[k], arrays[j])) {
+                PyErr_Format(PyExc_ValueError, "%s overlaps %s: outputs must be arrays of "
+                             "their own", names[k], names[j]);
+                return -1;
+            }
+    return 0;
 }
 
 static int is_and_kind(int kind) {
@@ -210,6 +236,11 @@ static PyObject *py_player_values(PyObject *self, PyObject *args) {
             return NULL;
         extra = PyArray_DATA((PyArrayObject *)extra_obj);
     }
+    {
+        PyArrayObject *arrays[3] = {m, extra ? (PyArrayObject *)extra_obj : m, out};
+        const char *names[3] = {"interactions", "or_interactions", "out"};
+        if (check_apart(3, arrays, names, 2)) return NULL;
+    }
     if (index != HS_SHAPLEY && index != HS_BANZHAF) {
         PyErr_Format(PyExc_ValueError, "unknown player value %d", index);
         return NULL;
@@ -280,6 +311,12 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
                                       .writeable = 1}) ||
         check_array(thr, (array_spec){.name = "threshold", .type = TYPE_F64, .count = batch}))
         return NULL;
+    {
+        PyArrayObject *arrays[6] = {inter, thr, pos, neg, abs_, cnt};
+        const char *all_names[6] = {"interactions", "threshold", "positive", "negative",
+                                    "absolute", "count"};
+        if (check_apart(6, arrays, all_names, 2)) return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     status = BY_TYPE(type, hs_order_stats, PyArray_DATA(inter), batch, n, PyArray_DATA(thr),
                      PyArray_DATA(pos), PyArray_DATA(neg), PyArray_DATA(abs_), PyArray_DATA(cnt));
@@ -306,8 +343,7 @@ static int check_f64_arrays(int count, PyArrayObject **arrays, const char **name
 
 /* A start for the PDHG from None or (and_start, or_start, dual_start, weight); 0 or -1. */
 static int pdhg_start(PyObject *arg, hs_index batch, int n, hs_pdhg_start *start,
-                      int *given) {
-    PyArrayObject *a[4];
+                      int *given, PyArrayObject **a) {
     *given = arg != Py_None;
     if (!*given) return 0;
     if (!PyArg_ParseTuple(arg, "O!O!O!O!;start must be (and, or, dual, weight) arrays",
@@ -325,7 +361,7 @@ static int pdhg_start(PyObject *arg, hs_index batch, int n, hs_pdhg_start *start
 }
 
 static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
-    PyArrayObject *v, *tau, *a, *o, *noise, *dual, *info;
+    PyArrayObject *v, *tau, *a, *o, *noise, *dual, *info, *starts[4];
     PyObject *start_arg;
     int n, status, given;
     hs_index batch;
@@ -343,8 +379,17 @@ static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
     const char *names[6] = {"tau", "and_out", "or_out", "noise_out", "dual_out", "info"};
     const hs_index sizes[6] = {batch, count, count, count, count, batch * HS_INFO_FIELDS};
     if (check_f64_arrays(6, arrays, names, sizes, 1) ||
-        pdhg_start(start_arg, batch, n, &start, &given))
+        pdhg_start(start_arg, batch, n, &start, &given, starts))
         return NULL;
+    {
+        PyArrayObject *all[11] = {v, tau, given ? starts[0] : v, given ? starts[1] : v,
+                                  given ? starts[2] : v, given ? starts[3] : v,
+                                  a, o, noise, dual, info};
+        const char *all_names[11] = {"values", "tau", "and_start", "or_start", "dual_start",
+                                     "weight_start", "and_out", "or_out", "noise_out",
+                                     "dual_out", "info"};
+        if (check_apart(11, all, all_names, 6)) return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     status = hs_and_or_pdhg(PyArray_DATA(v), PyArray_DATA(tau), PyArray_DATA(a), PyArray_DATA(o),
                             PyArray_DATA(noise), PyArray_DATA(dual), batch, n, &options,
@@ -370,6 +415,12 @@ static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
     const char *names[5] = {"tau", "and_out", "or_out", "noise_out", "objective"};
     const hs_index sizes[5] = {batch, count, count, count, batch};
     if (check_f64_arrays(5, arrays, names, sizes, 1)) return NULL;
+    {
+        PyArrayObject *all[6] = {v, tau, a, o, noise, objective};
+        const char *all_names[6] = {"values", "tau", "and_out", "or_out", "noise_out",
+                                    "objective"};
+        if (check_apart(6, all, all_names, 2)) return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     status = hs_and_or_sgd(PyArray_DATA(v), PyArray_DATA(tau), PyArray_DATA(a), PyArray_DATA(o),
                            PyArray_DATA(noise), PyArray_DATA(objective), batch, n, iterations,
@@ -393,6 +444,11 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
     const char *names[2] = {"sigma2", "out"};
     const hs_index sizes[2] = {count, (batch * count) << n};
     if (check_f64_arrays(2, arrays, names, sizes, 1)) return NULL;
+    {
+        PyArrayObject *all[3] = {w, sigma2, out};
+        const char *all_names[3] = {"w_star", "sigma2", "out"};
+        if (check_apart(3, all, all_names, 2)) return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     status = hs_theory_predict(PyArray_DATA(w), PyArray_DATA(sigma2), PyArray_DATA(out), batch,
                                count, n);
@@ -437,6 +493,11 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
         check_array(rest, (array_spec){.name = "rest", .type = TYPE_F64, .count = rows * width,
                                        .writeable = 1}))
         return NULL;
+    {
+        PyArrayObject *all[4] = {logits, targets, base, rest};
+        const char *all_names[4] = {"logits", "targets", "base", "rest"};
+        if (check_apart(4, all, all_names, 2)) return NULL;
+    }
     const hs_index row_stride = PyArray_STRIDE(logits, 0) / item;
     const hs_index class_stride = PyArray_STRIDE(logits, 1) / item;
     const int type = PyArray_TYPE(logits);

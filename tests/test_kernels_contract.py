@@ -202,3 +202,38 @@ def test_kernels_run_in_processes_started_after_them(method):
             assert child[key] == pytest.approx(result["parent"][key], rel=1e-12)
         if method == "fork" and hs.has_openmp():
             assert child["threads"] == 1
+
+
+class TestCoreRefuses:
+    """What the Python layer checks is checked again where the kernels are called."""
+
+    def arrays(self):
+        from harsanyi import _core
+
+        v = np.random.default_rng(0).standard_normal((2, 16))
+        outputs = [np.zeros_like(v) for _ in range(4)]
+        return _core, v, np.full(2, 0.01), outputs, np.zeros((2, _core.INFO_FIELDS))
+
+    def test_outputs_that_alias_inputs(self):
+        core, v, tau, (a, o, q, d), info = self.arrays()
+        with pytest.raises(ValueError, match="and_out overlaps values"):
+            core.and_or_pdhg(v, tau, v, o, q, d, info, 100, 1e-3, True, None)
+        with pytest.raises(ValueError, match="or_out overlaps noise_out"):
+            core.and_or_sgd(v, tau, a, o, o, np.zeros(2), 10, 1e-4, 0.9)
+        logits = np.zeros(8)
+        with pytest.raises(ValueError, match="base overlaps logits"):
+            core.log_odds_parts(logits.reshape(4, 2), np.zeros(4, np.int64), logits[4:],
+                                np.empty((4, 0)))
+        m = np.zeros((2, 8))
+        with pytest.raises(ValueError, match="out overlaps interactions"):
+            core.player_values(m, None, m.reshape(-1)[:6], core.SHAPLEY)
+
+    @pytest.mark.parametrize("bad", [np.nan, np.inf, -1.0])
+    def test_bad_noise_bounds_tolerances_and_rates(self, bad):
+        core, v, tau, (a, o, q, d), info = self.arrays()
+        with pytest.raises(ValueError, match="out of range"):
+            core.and_or_pdhg(v, np.array([bad, 0.1]), a, o, q, d, info, 100, 1e-3, True, None)
+        with pytest.raises(ValueError, match="out of range"):
+            core.and_or_pdhg(v, tau, a, o, q, d, info, 100, bad, True, None)
+        with pytest.raises(ValueError, match="out of range"):
+            core.and_or_sgd(v, tau, a, o, q, np.zeros(2), 10, bad, 0.9)
