@@ -19,9 +19,7 @@
 #include "theory.h"
 #include "log_odds.h"
 
-/* ------------------------------------------------------------------------- */
-/* Array checks                                                              */
-/* ------------------------------------------------------------------------- */
+/* -- Array checks ---------------------------------------------------------- */
 
 enum { TYPE_REAL = 0, TYPE_F64 = 1, TYPE_I64 = 2 }; /* REAL: float32 or float64 */
 #define ANY_COUNT ((npy_intp)-1)
@@ -118,9 +116,7 @@ static int raise_status(int status) {
     }
 }
 
-/* ------------------------------------------------------------------------- */
-/* Transforms                                                                */
-/* ------------------------------------------------------------------------- */
+/* -- Transforms ------------------------------------------------------------ */
 
 /* The bytes an array's elements span, [*low, *high); 0 for an empty array. */
 static int byte_span(PyArrayObject *a, const char **low, const char **high) {
@@ -204,9 +200,7 @@ static PyObject *py_all_finite(PyObject *self, PyObject *args) {
     return PyBool_FromLong(finite);
 }
 
-/* ------------------------------------------------------------------------- */
-/* Indices                                                                   */
-/* ------------------------------------------------------------------------- */
+/* -- Indices --------------------------------------------------------------- */
 
 static PyObject *py_player_values(PyObject *self, PyObject *args) {
     PyArrayObject *m, *out;
@@ -281,9 +275,7 @@ static PyObject *py_superset_index(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Order statistics                                                          */
-/* ------------------------------------------------------------------------- */
+/* -- Order statistics ------------------------------------------------------ */
 
 static PyObject *py_order_stats(PyObject *self, PyObject *args) {
     PyArrayObject *inter, *thr, *pos, *neg, *abs_, *cnt;
@@ -325,9 +317,7 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ------------------------------------------------------------------------- */
-/* AND-OR decomposition                                                      */
-/* ------------------------------------------------------------------------- */
+/* -- AND-OR decomposition -------------------------------------------------- */
 
 /* Checks float64 arrays of the given counts, in order; raises and returns -1 at the first
    that does not fit. */
@@ -457,9 +447,7 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Model outputs                                                             */
-/* ------------------------------------------------------------------------- */
+/* -- Model outputs --------------------------------------------------------- */
 
 static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     PyArrayObject *logits, *targets, *base, *rest;
@@ -509,9 +497,7 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Threads                                                                   */
-/* ------------------------------------------------------------------------- */
+/* -- Threads --------------------------------------------------------------- */
 
 static PyObject *py_get_num_threads(PyObject *self, PyObject *noargs) {
     (void)self;
@@ -527,9 +513,7 @@ static PyObject *py_set_num_threads(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* ------------------------------------------------------------------------- */
-/* Module                                                                    */
-/* ------------------------------------------------------------------------- */
+/* -- Module ---------------------------------------------------------------- */
 
 static PyMethodDef core_methods[] = {
     {"transform", py_transform, METH_VARARGS,
