@@ -476,3 +476,16 @@ def test_nan_in_the_input_is_named_as_such():
     x[1, 2] = float("nan")
     with pytest.raises(ValueError, match=r"x holds NaN or Inf \(first at sample 1, element \(2,\)\)"):
         hs.model_game(models.mlp(4), x, target=0).values()
+
+
+def test_a_model_failing_on_the_masked_rows_is_told_how_x_was_read():
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.Flatten(),
+                                torch.nn.Linear(4 * 64, 10))
+    images = torch.randn(5, 8, 8)  # a batch without its channel dimension
+    with pytest.raises(RuntimeError, match=r"read as one input of shape \(5, 8, 8\).*add a "
+                                           r"channel dimension.*1 channels") as caught:
+        hs.explain(model, images, players=hs.players.grid((8, 8), cells=(2, 2)))
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    values = hs.model_game(model, images[:, None], players=hs.players.grid((8, 8), cells=(2, 2))
+                           ).values()
+    assert values.shape == (5, 16)

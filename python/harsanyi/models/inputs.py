@@ -132,6 +132,7 @@ class ModelInputs:
             raise ValueError("additional_forward_args cannot go with a dict input: add them "
                              "to the dict as keyword arguments of the model")
         self.device = device if device is not None else entries[key].device
+        self.batched = batched
 
         def prepare(value, what):
             if not isinstance(value, torch.Tensor):
@@ -172,6 +173,17 @@ class ModelInputs:
         """Run the model on `rows`: masked copies of the samples `sample_index` (a LongTensor
         with one entry per row, or one int for all rows; unused, and may be None, when
         :attr:`plain`)."""
+        try:
+            return self._call(model, sample_index, rows)
+        except RuntimeError as error:  # torch's shape errors: say how x was read
+            read = (f"a batch of {self.n_samples} samples" if self.batched
+                    else "one input") + f" of shape {self.sample_shape}"
+            raise RuntimeError(
+                f"the model failed on masked inputs of shape {tuple(rows.shape)}, x being "
+                f"read as {read}; if x is laid out otherwise, pass batched= or reshape it "
+                f"(e.g. add a channel dimension). The model said: {error}") from error
+
+    def _call(self, model, sample_index, rows: torch.Tensor):
         if self.plain:
             return model(rows)
         k = rows.shape[0]
