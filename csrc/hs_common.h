@@ -55,7 +55,8 @@ enum {
     HS_ENOMEM = 1,     /* a temporary buffer could not be allocated */
     HS_EINVAL = 2,     /* an argument is out of range (checked again in Python) */
     HS_ENONFINITE = 3, /* an input held NaN or Inf; the output was still written */
-    HS_EDIVERGED = 4   /* an iterative method produced non-finite iterates */
+    HS_EDIVERGED = 4,  /* an iterative method produced non-finite iterates */
+    HS_EOVERFLOW = 5   /* finite inputs gave non-finite results; the output was still written */
 };
 
 /* Below any magnitude the kernels meet: guards divisions and logarithms of near-zeros. */

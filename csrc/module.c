@@ -110,6 +110,9 @@ static int raise_status(int status) {
     case HS_EDIVERGED:
         PyErr_SetString(PyExc_FloatingPointError, "the iterations produced NaN or Inf");
         return -1;
+    case HS_EOVERFLOW:
+        PyErr_SetString(PyExc_FloatingPointError, "finite inputs gave non-finite results");
+        return -1;
     default:
         PyErr_SetString(PyExc_ValueError, "a kernel argument is out of range");
         return -1;
@@ -181,9 +184,10 @@ static PyObject *py_transform(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     status = BY_TYPE(type, hs_transform, PyArray_DATA(in), PyArray_DATA(out), batch, n, kind);
     Py_END_ALLOW_THREADS
-    /* A non-finite input still gives its (non-finite) result: the caller decides. */
-    if (status != HS_ENONFINITE && raise_status(status)) return NULL;
-    return PyBool_FromLong(status != HS_ENONFINITE);
+    /* A non-finite input, or an overflow, still gives its result: the caller decides. */
+    if (status == HS_ENONFINITE || status == HS_EOVERFLOW) return PyLong_FromLong(status);
+    if (raise_status(status)) return NULL;
+    return PyLong_FromLong(HS_OK);
 }
 
 static PyObject *py_all_finite(PyObject *self, PyObject *args) {
@@ -517,7 +521,8 @@ static PyObject *py_set_num_threads(PyObject *self, PyObject *args) {
 
 static PyMethodDef core_methods[] = {
     {"transform", py_transform, METH_VARARGS,
-     "transform(input, out, kind) -> bool: out = T_kind(input); False if input held NaN/Inf."},
+     "transform(input, out, kind) -> int: out = T_kind(input); 0, or NONFINITE if the input "
+     "held NaN/Inf, OVERFLOW if finite inputs gave non-finite results."},
     {"all_finite", py_all_finite, METH_VARARGS,
      "all_finite(a) -> bool: whether every value of a float array is finite."},
     {"player_values", py_player_values, METH_VARARGS,
@@ -563,6 +568,8 @@ PyMODINIT_FUNC PyInit__core(void) {
     if (PyModule_AddIntConstant(module, "HAS_OPENMP", openmp) ||
         PyModule_AddIntConstant(module, "MAX_PLAYERS", HS_MAX_PLAYERS) ||
         PyModule_AddIntConstant(module, "HAS_VECTOR_CLONES", HS_HAS_VECTOR_CLONES) ||
+        PyModule_AddIntConstant(module, "NONFINITE", HS_ENONFINITE) ||
+        PyModule_AddIntConstant(module, "OVERFLOW", HS_EOVERFLOW) ||
         PyModule_AddIntConstant(module, "AND_INTERACTIONS", HS_AND_INTERACTIONS) ||
         PyModule_AddIntConstant(module, "AND_VALUES", HS_AND_VALUES) ||
         PyModule_AddIntConstant(module, "OR_INTERACTIONS", HS_OR_INTERACTIONS) ||

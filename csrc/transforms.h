@@ -22,7 +22,8 @@ enum {
 /*
  * out = T(in) for each of `batch` games of 2^n values; in and out must not overlap
  * unless they are the same pointer and kind is an AND transform.
- * Returns HS_ENONFINITE if an input held NaN/Inf (out is written all the same),
+ * Returns HS_EOVERFLOW if finite inputs gave non-finite sums (out is written all the same),
+ * HS_ENONFINITE if an input held NaN/Inf (out is written all the same),
  * HS_EINVAL for a bad kind or n, HS_OK otherwise.
  */
 int hs_transform_f64(const double *in, double *out, hs_index batch, int n, int kind);

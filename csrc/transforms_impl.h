@@ -53,11 +53,13 @@ static int FN(transform_game)(const REAL *in, REAL *out, int n, int kind, int pa
     const int status = FN(hs_butterfly)(in, out, n, &spec, parallel);
     if (status != HS_OK) return status;
 
-    /* Every input flows into out[N] (subset butterflies) or out[∅] (superset ones),
-       and NaN or Inf cannot be added away: one look tells whether all were finite. */
+    /* Every input and every intermediate sum flows into out[N] (subset butterflies) or
+       out[∅] (superset ones), and NaN or Inf cannot be added away: one look tells whether
+       all were finite; if not, finite inputs mean that a sum overflowed. */
     const int superset = spec.op == HS_OP_MOBIUS_T || spec.op == HS_OP_ZETA_T;
-    const REAL witness = (superset ? out[0] : out[full]) + in_empty;
-    const int finite = witness - witness == 0 || FN(hs_all_finite)(in, full + 1);
+    const REAL sink = superset ? out[0] : out[full];
+    const int sink_finite = sink - sink == 0 && in_empty - in_empty == 0;
+    const int finite = sink_finite || FN(hs_all_finite)(in, full + 1);
 
     if (kind == HS_OR_INTERACTIONS)
         out[0] = in_empty;
@@ -65,7 +67,7 @@ static int FN(transform_game)(const REAL *in, REAL *out, int n, int kind, int pa
         out[0] += in_empty;
     else if (kind == HS_OR_VALUES_T)
         out[0] = (REAL)total;
-    return finite ? HS_OK : HS_ENONFINITE;
+    return !finite ? HS_ENONFINITE : sink_finite ? HS_OK : HS_EOVERFLOW;
 }
 
 /* The games of one call and the transform they take. */

@@ -288,3 +288,29 @@ class TestBadInput:
         huge = np.broadcast_to(np.float64(0.0), (1 << 38,))
         with pytest.raises(MemoryError, match=r"needs 2\.0 TiB"):
             hs.and_interactions(huge)
+
+
+@pytest.mark.parametrize("transform, alternating", [
+    (hs.and_values, False), (hs.or_values, False),  # sums of large values
+    (hs.and_interactions, True), (hs.or_interactions, True)])  # differences of ± large ones
+@pytest.mark.parametrize("dtype, big", [(np.float32, 3e38), (np.float64, 1.7e308)])
+def test_an_overflow_of_finite_values_is_warned_about(transform, alternating, dtype, big):
+    v = np.full((2, 16), big, dtype=dtype)
+    if alternating:
+        v[:, 1::2] *= -1
+    with pytest.warns(RuntimeWarning, match="overflowed"):
+        out = transform(v)
+    assert not np.all(np.isfinite(out))
+
+
+def test_no_overflow_warning_for_ordinary_or_non_finite_inputs():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hs.or_values(np.random.default_rng(0).standard_normal((3, 64)))
+        v = np.ones(16)
+        v[3] = np.inf
+        assert np.isinf(hs.and_values(v, check_finite=False)).any()
+        with pytest.raises(ValueError, match="NaN or Inf"):
+            hs.and_values(v)

@@ -5,6 +5,8 @@ import numpy.typing as npt
 
 HAS_OPENMP: int
 HAS_VECTOR_CLONES: int
+NONFINITE: int
+OVERFLOW: int
 MAX_PLAYERS: int
 AND_INTERACTIONS: int
 AND_VALUES: int
@@ -28,7 +30,7 @@ INFO_WEIGHT: int
 
 _Real = npt.NDArray[np.floating]
 
-def transform(input: _Real, out: _Real, kind: int, /) -> bool: ...
+def transform(input: _Real, out: _Real, kind: int, /) -> int: ...
 def all_finite(a: _Real, /) -> bool: ...
 def player_values(m: _Real, extra: _Real | None, out: _Real, index: int, /) -> None: ...
 def superset_index(m: _Real, out: _Real, index: int, /) -> None: ...

@@ -7,6 +7,8 @@ no dense matrix (theory.md §2).  A game is an array of shape ``(..., 2**n)`` wi
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import _core
@@ -23,9 +25,16 @@ def _transform(kind: int, values, name: str, out, check_finite: bool) -> np.ndar
     )
     if np.shares_memory(arr, target) and not (in_place_ok and arr.ctypes.data == target.ctypes.data):
         target = aligned_empty(arr.shape, arr.dtype)
-    finite = _core.transform(arr, target, kind)
-    if check_finite and not finite:
+    status = _core.transform(arr, target, kind)
+    # Games run in parallel report one status: an overflow may hide a non-finite input.
+    nonfinite = status == _core.NONFINITE or (status == _core.OVERFLOW and
+                                              not _core.all_finite(arr))
+    if check_finite and nonfinite:
         raise ValueError(nonfinite_message(arr, name))
+    if status == _core.OVERFLOW and not nonfinite:
+        warnings.warn(f"the transform of {name} overflowed {arr.dtype}'s range: finite values "
+                      "gave Inf or NaN; rescale the game, or compute in float64",
+                      RuntimeWarning, stacklevel=3)
     if target is not result:
         result[...] = target
     return result
