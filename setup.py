@@ -61,7 +61,7 @@ class BuildExt(build_ext):
 setup(
     package_dir={"": "python"},
     packages=find_packages("python"),
-    package_data={"harsanyi": ["py.typed", "*.pyi"]},
+    package_data={"harsanyi": ["py.typed", "*.pyi", "theory.md"]},
     ext_modules=[
         Extension(
             "harsanyi._core",

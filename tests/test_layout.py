@@ -136,3 +136,15 @@ def test_make_demo_installs_what_the_demo_needs_only():
     assert '-e ".[torch,demo]"' in makefile and ".test-deps" in rules["test"]
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'demo = ["scikit-learn' in pyproject
+
+
+def test_theory_md_ships_with_the_package(tmp_path):
+    import harsanyi as hs
+
+    text = hs.theory_reference().read_text(encoding="utf-8")
+    assert "## 7. Two-phase dynamics" in text
+    assert (ROOT / "docs" / "theory.md").read_text(encoding="utf-8") == text
+    # A built package holds it (build_py copies packages and their data, no compiling).
+    subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib",
+                    str(tmp_path)], check=True, cwd=ROOT, capture_output=True)
+    assert (tmp_path / "harsanyi" / "theory.md").read_text(encoding="utf-8") == text

@@ -3,7 +3,8 @@
 A game over n players is an array ``v`` of shape ``(..., 2**n)`` with ``v[..., S]`` the
 output on the input where only the players in S are present (bit i of S = player i).
 The definitions, conventions and published settings the package follows are in
-``theory.md``; docstrings cite its sections.
+``theory.md``, which ships with the package (``harsanyi.theory_reference()`` gives its
+path); docstrings cite its sections.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -63,6 +64,14 @@ def __getattr__(name):
     return value
 
 
+def theory_reference():
+    """The path of ``theory.md``: the definitions, conventions and published settings that
+    the docstrings cite by section (``theory.md §4`` and so on)."""
+    from importlib.resources import files
+
+    return files("harsanyi").joinpath("theory.md")
+
+
 try:
     __version__ = version("harsanyi")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -112,4 +121,5 @@ __all__ = [
     "get_num_threads",
     "set_num_threads",
     "has_openmp",
+    "theory_reference",
 ]
