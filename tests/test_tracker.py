@@ -320,18 +320,21 @@ def test_track_checkpoints_offline_and_resumed(tmp_path):
     np.testing.assert_array_equal(more.distribution().loc[10], tracker.distribution().loc[10])
 
 
+def fake_trainer(epoch: int, metrics: dict):
+    """A stand-in for a Lightning Trainer: the two attributes the callback reads."""
+    import types
+
+    return types.SimpleNamespace(current_epoch=epoch, callback_metrics={
+        name: torch.tensor(value) for name, value in metrics.items()})
+
+
 def test_lightning_callback_without_lightning_hooks():
     from harsanyi.dynamics.lightning import DynamicsCallback
 
     model, x, y = make_problem(12)
     tracker = hs.DynamicsTracker(model, x[:4], y[:4], method="and")
-
-    class Trainer:
-        current_epoch = 3
-        callback_metrics = {"train_loss": torch.tensor(0.5), "val_loss": torch.tensor(0.7)}
-
     callback = DynamicsCallback(tracker)
-    callback.on_train_epoch_end(Trainer(), model)
+    callback.on_train_epoch_end(fake_trainer(3, {"train_loss": 0.5, "val_loss": 0.7}), model)
     assert tracker.epochs.tolist() == [3] and tracker.losses[3] == {"train_loss": 0.5,
                                                                     "test_loss": pytest.approx(0.7)}
     assert callback.state_dict() == {"directory": None, "epochs": [3]}
@@ -340,19 +343,14 @@ def test_lightning_callback_without_lightning_hooks():
 def test_lightning_callback_names_the_metrics_it_did_not_find():
     model, x, y = make_problem(16)
     tracker = hs.DynamicsTracker(model, x[:4], y[:4], method="and")
-
-    class Trainer:
-        current_epoch = 0
-        callback_metrics = {"loss": torch.tensor(0.5), "valid/loss": torch.tensor(0.7)}
-
+    metrics = {"loss": 0.5, "valid/loss": 0.7}
     callback = hs.DynamicsCallback(tracker)
     with pytest.warns(UserWarning, match=r"no logged \['train_loss', 'val_loss'\].*"
                                          r"\['loss', 'valid/loss'\]"):
-        callback.on_train_epoch_end(Trainer(), model)
+        callback.on_train_epoch_end(fake_trainer(0, metrics), model)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once only
-        Trainer.current_epoch = 1
-        callback.on_train_epoch_end(Trainer(), model)
+        callback.on_train_epoch_end(fake_trainer(1, metrics), model)
     assert tracker.epochs.tolist() == [0, 1] and tracker.losses == {}
     # The overview without losses shows the distribution and says what is missing.
     figure = hs.plots.figure_overview(tracker.recorded)
