@@ -120,3 +120,11 @@ def test_the_solver_options_are_recorded_as_solved():
     assert split.solver == "sgd"
     assert split.options == {"noise_bound": 0.04, "absolute_bound": [0.1, 0.2], "lr": 1e-4,
                              "iterations": 5, "momentum": 0.9, "fold_singletons": True}
+
+
+def test_a_game_built_directly_is_told_where_a_learned_baseline_comes_from():
+    from harsanyi.models.options import GameOptions
+
+    with pytest.raises(ValueError, match="hs.model_game or hs.explain"):
+        hs.ModelGame(models.mlp(4), torch.randn(4, dtype=torch.float64), 0,
+                     GameOptions(baseline="learned"))

@@ -95,6 +95,9 @@ class ModelGame:
         self._check_work(options.max_evaluations)
 
         self._baseline_kind = baseline_kind
+        if isinstance(options.baseline, str) and options.baseline == "learned":
+            raise ValueError("baseline='learned' is fitted before a game is built: use "
+                             "hs.model_game or hs.explain, or pass hs.learn_baseline's result")
         if options.embedding is None:
             self.baseline = resolve_baseline(options.baseline, self.inputs.masked, options.data)
             self._embedding = None
