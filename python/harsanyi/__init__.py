@@ -9,6 +9,7 @@ path); docstrings cite its sections.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import analysis
 from .and_or import AndOrResult, ConvergenceWarning, and_or
 from .dynamics import phases, theory
 from .dynamics.distribution import OrderDistribution, order_distribution
@@ -93,6 +94,7 @@ __all__ = [
     "CorruptCheckpointError",
     "theory",
     "phases",
+    "analysis",
     "order_distribution",
     "OrderDistribution",
     "Interactions",

@@ -186,6 +186,20 @@ class Interactions:
             return shapley_values(and_interactions(noise))
         raise ValueError(f"unknown of={of!r}; choose 'interactions', 'values' or 'noise'")
 
+    def strength_curve(self):
+        """|I(S)|/max|I| sorted descending, averaged over samples (see
+        :func:`harsanyi.analysis.strength_curve`; theory.md §5)."""
+        from .analysis.metrics import strength_curve
+
+        return strength_curve(self)
+
+    def explanation_ratio(self, k=None, ratio: float = 0.05):
+        """How much of the output the top-k (k=None: the salient) patterns explain, per
+        sample (see :func:`harsanyi.analysis.explanation_ratio`; theory.md §5)."""
+        from .analysis.metrics import explanation_ratio
+
+        return explanation_ratio(self, k, ratio)
+
     # -- views ------------------------------------------------------------------------
 
     def to_dataframe(self):

@@ -4,3 +4,15 @@ interactions, generalization power and layerwise knowledge (theory.md §8-§11).
 Each analysis takes game values or :class:`harsanyi.Interactions`, never a model, and
 lives in a module of its own here.
 """
+
+from .metrics import (
+    cover_ratio,
+    discrimination_power,
+    explanation_ratio,
+    shared_ratio,
+    strength_curve,
+    transferability,
+)
+
+__all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
+           "shared_ratio", "discrimination_power"]
