@@ -10,6 +10,7 @@ path); docstrings cite its sections.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import analysis
+from .analysis.multi_order import BOTTLENECK_RATIOS, pairwise_interactions
 from .and_or import AndOrResult, ConvergenceWarning, and_or
 from .dynamics import phases, theory
 from .dynamics.distribution import OrderDistribution, order_distribution
@@ -95,6 +96,8 @@ __all__ = [
     "theory",
     "phases",
     "analysis",
+    "pairwise_interactions",
+    "BOTTLENECK_RATIOS",
     "order_distribution",
     "OrderDistribution",
     "Interactions",

@@ -5,6 +5,7 @@ Each analysis takes game values or :class:`harsanyi.Interactions`, never a model
 lives in a module of its own here.
 """
 
+from .multi_order import BOTTLENECK_RATIOS, orders_of, pairwise_interactions
 from .metrics import (
     cover_ratio,
     discrimination_power,
@@ -15,4 +16,5 @@ from .metrics import (
 )
 
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
-           "shared_ratio", "discrimination_power"]
+           "shared_ratio", "discrimination_power", "pairwise_interactions", "orders_of",
+           "BOTTLENECK_RATIOS"]
