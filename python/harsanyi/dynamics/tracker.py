@@ -16,6 +16,7 @@ from .._validation import whole_number
 from ..models.explain import build_game
 from ..models.game import ModelGame
 from ..models.options import game_options, signature_with_options
+from ..models.values import random_state_kept
 from ..transforms import and_interactions
 from .distribution import DYNAMICS_RATIO, order_distribution
 from .history import DynamicsHistory
@@ -28,12 +29,6 @@ METHODS = ("and", "and-or")
 FIGURES = ("overview", "theory", "sigma2", "ratio", "heatmap")
 # Game options the tracker sets itself: its probe is a batch, its progress its own.
 OWN_OPTIONS = ("batched", "show_progress")
-
-
-def _fork_rng(device):
-    """Leave every random generator as it was (CPU, and the CUDA device in use)."""
-    devices = [device] if device is not None and device.type == "cuda" else []
-    return torch.random.fork_rng(devices=devices)
 
 
 class DynamicsTracker:
@@ -66,10 +61,9 @@ class DynamicsTracker:
     ratio : float, default 0.03
         Salience: ``|I(S)| >= ratio · E_x|v(x) - v(x_∅)|`` (NeurIPS'24).
     solver, noise_bound, tol, max_iter
-        Options of the AND-OR solver (:func:`harsanyi.and_or`) (NeurIPS'24 uses noise bound 0.02); the tolerance
-        is loose by default, since the order distribution needs no more.  A checkpoint
-        whose games run out of iterations gives one ConvergenceWarning naming its epoch
-        (its record's ``solver`` entry holds every game's gap).
+        Options of the AND-OR solver (:func:`harsanyi.and_or`; NeurIPS'24 uses noise bound
+        0.02); the tolerance is loose by default: the order distribution needs no more.
+        Games that run out of iterations give one ConvergenceWarning per checkpoint.
     warm_start : bool, default True
         Start each checkpoint's AND-OR solve from the previous checkpoint's results
         (``hs.and_or(..., warm_start=)``): fewer iterations for nearby checkpoints, about as
@@ -96,15 +90,14 @@ class DynamicsTracker:
         self.solver_options = {"solver": solver, "noise_bound": float(noise_bound),
                                "tol": float(tol), "max_iter": int(max_iter)}
         self._splits = CheckpointSplits(self.solver_options, bool(warm_start), show_progress)
-        self.warm_start = self._splits.warm_start
-        self.show_progress = show_progress
         self._options = game_settings.replace(batched=True, show_progress=show_progress)
         self.probe_x, self.probe_y = probe_x, probe_y
         self.records: dict[int, dict] = {}
         self.losses: dict[int, dict] = {}
         self._latest_values = None
         self._latest_split = None  # (and, or) of the newest checkpoint: w* of the theory fit
-        self._fit_cache = None
+        self._fit_cache = None  # results of analyses of the records, by their options
+        self._phases_cache = {}
         self.store = None if directory is None else CheckpointStore(directory)
 
         if _resumed is not None:
@@ -206,7 +199,8 @@ class DynamicsTracker:
         self.records[epoch] = record
         self._latest_values = (epoch, values)
         self._latest_split = split
-        self._fit_cache = None
+        self._fit_cache = None  # the analyses of the records change with them
+        self._phases_cache = {}
         if self.store is not None:
             arrays = record_to_arrays(record)
             if self.keep_interactions:
@@ -224,8 +218,7 @@ class DynamicsTracker:
 
     def _measure(self, epoch: int):
         """The record of checkpoint `epoch`, its games, and their AND-OR split (or None)."""
-        device = self._options.device
-        with _fork_rng(None if device is None else torch.device(device)):
+        with random_state_kept(self._options.device):
             game = ModelGame(self.model, self.probe_x, self.probe_y, self._options)
             values = np.array(game.values())
         distributions = {"harsanyi": order_distribution(and_interactions(values), values=values,
@@ -244,6 +237,11 @@ class DynamicsTracker:
         return record, values, split
 
     # -- views ---------------------------------------------------------------------------
+
+    @property
+    def warm_start(self) -> bool:
+        """Whether each checkpoint's AND-OR solve starts from the previous one's results."""
+        return self._splits.warm_start
 
     @property
     def recorded(self) -> DynamicsHistory:
@@ -284,7 +282,10 @@ class DynamicsTracker:
         """
         from .phases import detect_phases
 
-        return detect_phases(self.recorded, **options)
+        key = tuple(sorted((k, v) for k, v in options.items() if v is not None))
+        if key not in self._phases_cache:  # the bootstrap is the cost: once per records
+            self._phases_cache[key] = detect_phases(self.recorded, **dict(key))
+        return self._phases_cache[key]
 
     def fit_theory(self, grid=None, *, phase2_only: bool = True, noise: str = "power"):
         """σ² per checkpoint fitted to the tracked interactions (:func:`harsanyi.theory.fit`).
@@ -337,15 +338,19 @@ class DynamicsTracker:
             self._fit_cache = {**(self._fit_cache or {}), key: result}
         return result
 
-    def _phase2_start(self):
+    def _phases(self, kind=None):
+        """The detected phases, or None with too few checkpoints to tell."""
         try:
-            return self.detect_phases().phase2_start
-        except ValueError:  # too few checkpoints
+            return self.detect_phases(kind=kind)
+        except ValueError:
             return None
 
+    def _phase2_start(self):
+        phases = self._phases()
+        return None if phases is None else phases.phase2_start
+
     def plot(self, kind: str = "overview", path=None, **options):
-        """A figure of the dynamics (:mod:`harsanyi.plots`: overview, theory_fit, ratio,
-        heatmap).
+        """A figure of the dynamics, drawn by :mod:`harsanyi.plots` from the records.
 
         Parameters
         ----------
@@ -370,11 +375,8 @@ class DynamicsTracker:
         if kind not in FIGURES:
             raise ValueError(f"unknown figure {kind!r}; choose one of {sorted(FIGURES)}")
         if kind == "overview":
-            try:
-                phases = self.detect_phases(kind=options.get("kind"))
-            except ValueError:  # too few checkpoints to tell
-                phases = None
-            figure = plots.figure_overview(self.recorded, phases, **options)
+            figure = plots.figure_overview(self.recorded, self._phases(options.get("kind")),
+                                           **options)
         elif kind == "heatmap":
             figure = plots.figure_heatmap(self.recorded, **options)
         elif kind == "theory":

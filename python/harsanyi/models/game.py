@@ -66,8 +66,6 @@ class ModelGame:
         self.model = model
         self.options = options
         self.batch_size = positive_int(options.batch_size, "batch_size")
-        self.show_progress = options.show_progress
-        self.output = options.output
         self.value_function = value_function(options.output)
         self._values = None
 
@@ -120,6 +118,15 @@ class ModelGame:
             self._targets = self._resolve_targets()
 
     # -- size -----------------------------------------------------------------------
+
+    @property
+    def output(self):
+        """The value function's name, or the callable (``GameOptions.output``)."""
+        return self.options.output
+
+    @property
+    def show_progress(self):
+        return self.options.show_progress
 
     @property
     def n_players(self) -> int:

@@ -18,7 +18,7 @@ from .. import _core
 from .._progress import progress_bar
 from .outputs import check_batch_rows, checked_targets, logits_of
 
-__all__ = ["evaluation_mode", "flush_rows", "compute_values"]
+__all__ = ["evaluation_mode", "random_state_kept", "flush_rows", "compute_values"]
 
 # Logits of this many rows are turned into values at once.
 PENDING_ROWS = 1 << 15
@@ -36,6 +36,14 @@ def evaluation_mode(model):
     finally:
         for module in training:
             module.training = True
+
+
+def random_state_kept(device=None):
+    """A context that leaves every random generator as it was: the CPU's, and that of
+    `device` when it is a CUDA device."""
+    device = None if device is None else torch.device(device)
+    return torch.random.fork_rng(devices=[device] if device is not None and
+                                 device.type == "cuda" else [])
 
 
 def flush_rows(batch_size: int, n: int, evaluations: int) -> tuple[int, bool]:
