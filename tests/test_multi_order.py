@@ -63,3 +63,30 @@ def test_bad_orders_and_games():
         hs.pairwise_interactions(np.zeros(2))
     with pytest.raises(ValueError, match="NaN or Inf"):
         hs.pairwise_interactions(np.full(8, np.nan))
+
+
+def test_multi_order_strength_attack_utility_and_disentanglement_by_their_formulas():
+    rng = np.random.default_rng(3)
+    signed = rng.standard_normal((4, 3, 5))
+    stderr = rng.random((4, 3, 5))
+    strength, error = hs.analysis.multi_order_strength(signed, stderr)
+    raw = np.array([np.mean([abs(signed[b, k, p]) for b in range(4) for p in range(5)])
+                    for k in range(3)])
+    np.testing.assert_allclose(strength, raw / raw.mean())
+    np.testing.assert_allclose(error, np.sqrt((stderr ** 2).sum(axis=(0, 2))) / 20 / raw.mean())
+    zero, _ = hs.analysis.multi_order_strength(np.zeros((1, 2, 1)))
+    assert np.all(zero == 0)
+
+    adversarial = rng.standard_normal((4, 3, 5))
+    n, orders = 9, np.array([0, 3, 7])
+    utility = hs.analysis.attack_utility(signed, adversarial, n, orders)
+    for k, m in enumerate(orders):
+        want = (n - 1 - m) / (n * (n - 1)) * (signed[:, k].mean() - adversarial[:, k].mean())
+        assert np.isclose(utility[k], want)
+    with pytest.raises(ValueError, match="orders given"):
+        hs.analysis.attack_utility(signed, adversarial, n, [0, 1])
+
+    mean_abs = np.abs(signed) + rng.random((4, 3, 5))
+    ratio = hs.analysis.disentanglement(signed, mean_abs)
+    np.testing.assert_allclose(ratio, np.abs(signed).mean(axis=(0, 2)) / mean_abs.mean(axis=(0, 2)))
+    assert np.all(ratio <= 1)

@@ -10,13 +10,15 @@ path); docstrings cite its sections.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import analysis
-from .analysis.multi_order import BOTTLENECK_RATIOS, pairwise_interactions
+from .analysis.multi_order import pairwise_interactions
+from .context_sizes import BOTTLENECK_RATIOS
 from .and_or import AndOrResult, ConvergenceWarning, and_or
 from .dynamics import phases, theory
 from .dynamics.distribution import OrderDistribution, order_distribution
 from .dynamics.history import DynamicsHistory
 from .indices import banzhaf_values, interaction_index, shapley_values
 from .models.options import GameOptions
+from .multi_order_result import MultiOrderInteractions
 from .result import Interactions, load
 from .strength import OrderStrength, order_strength
 from .subsets import (
@@ -39,6 +41,8 @@ _TORCH_ATTRIBUTES = {
     "model_game": ("harsanyi.models.explain", "model_game"),
     "ModelGame": ("harsanyi.models.game", "ModelGame"),
     "explain": ("harsanyi.models.explain", "explain"),
+    "multi_order": ("harsanyi.models.multi_order", "multi_order"),
+    "order_loss": ("harsanyi.models.order_loss", "order_loss"),
     "learn_baseline": ("harsanyi.models.learned_baseline", "learn_baseline"),
     "plots": ("harsanyi.plots", None),
     "DynamicsTracker": ("harsanyi.dynamics.tracker", "DynamicsTracker"),

@@ -5,7 +5,14 @@ Each analysis takes game values or :class:`harsanyi.Interactions`, never a model
 lives in a module of its own here.
 """
 
-from .multi_order import BOTTLENECK_RATIOS, orders_of, pairwise_interactions
+from .multi_order import (
+    BOTTLENECK_RATIOS,
+    attack_utility,
+    disentanglement,
+    multi_order_strength,
+    orders_of,
+    pairwise_interactions,
+)
 from .metrics import (
     cover_ratio,
     discrimination_power,
@@ -17,4 +24,4 @@ from .metrics import (
 
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
            "shared_ratio", "discrimination_power", "pairwise_interactions", "orders_of",
-           "BOTTLENECK_RATIOS"]
+           "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility", "disentanglement"]

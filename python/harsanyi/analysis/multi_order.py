@@ -14,32 +14,12 @@ from math import comb
 import numpy as np
 
 from .._validation import check_memory, game_array, require_finite
+from ..context_sizes import BOTTLENECK_RATIOS, orders_of
 from ..subsets import subset_masks, subset_sizes
 from ..transforms import and_interactions
 
-__all__ = ["pairwise_interactions", "orders_of", "BOTTLENECK_RATIOS"]
-
-# The orders of the representation-bottleneck paper, as ratios m / (n - 2) (theory.md §8).
-BOTTLENECK_RATIOS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
-
-
-def orders_of(orders, n: int) -> np.ndarray:
-    """Context sizes m for n players: integers as they are, floats in [0, 1] as ratios
-    (``m = ⌊(n - 2) r⌋``); None gives every m = 0 .. n - 2."""
-    if n < 2:
-        raise ValueError(f"pairwise interactions need at least 2 players, got n = {n}")
-    if orders is None:
-        return np.arange(n - 1)
-    orders = np.atleast_1d(np.asarray(orders))
-    if orders.dtype.kind == "f":
-        if np.any((orders < 0) | (orders > 1)) or not np.all(np.isfinite(orders)):
-            raise ValueError(f"order ratios must lie in [0, 1], got {orders.tolist()}")
-        return np.floor((n - 2) * orders + 1e-9).astype(np.int64)
-    if orders.dtype.kind not in "iu" or np.any((orders < 0) | (orders > n - 2)):
-        raise ValueError(f"orders must be integers in 0..{n - 2} or ratios in [0, 1], got "
-                         f"{orders.tolist()}")
-    return orders.astype(np.int64)
-
+__all__ = ["pairwise_interactions", "orders_of", "BOTTLENECK_RATIOS", "multi_order_strength",
+           "attack_utility", "disentanglement"]
 
 def pairwise_interactions(values, orders=None, *, check_finite: bool = True) -> np.ndarray:
     """Exact multi-order interactions I^(m)(i,j) of every player pair (theory.md §8).
@@ -82,3 +62,74 @@ def pairwise_interactions(values, orders=None, *, check_finite: bool = True) -> 
             out[g, k] = present.T @ weighted
         out[:, k, np.arange(n), np.arange(n)] = 0.0
     return out.reshape(batch + (len(ms), n, n))
+
+
+def multi_order_strength(interactions, stderr=None):
+    """J^(m) = E_x E_{i,j} |I^(m)(i,j)|, divided by its mean over the orders given (theory.md §8).
+
+    Parameters
+    ----------
+    interactions : array_like, shape (B, M, P)
+        Signed I^(m)(i,j) per sample, order and pair (``MultiOrderInteractions.interactions``;
+        for an exact (..., M, n, n) array, pass its pairs i < j flattened last).
+    stderr : array_like, shape (B, M, P), optional
+        Standard errors of the entries.
+
+    Returns
+    -------
+    strength : ndarray, shape (M,)
+        Normalised J^(m); its mean over the orders is 1 (all zeros when every entry is 0).
+    error : ndarray, shape (M,)
+        The sampling error of each J^(m), propagated through |.| (1-Lipschitz, so an
+        upper bound) and the mean, the normaliser taken as exact; zeros without `stderr`.
+    """
+    values = np.abs(np.asarray(interactions, dtype=np.float64))
+    if values.ndim != 3:
+        raise ValueError(f"interactions must have shape (samples, orders, pairs), got {values.shape}")
+    raw = values.mean(axis=(0, 2))
+    scale = raw.mean()
+    error = np.zeros_like(raw) if stderr is None else \
+        np.sqrt((np.asarray(stderr, dtype=np.float64) ** 2).sum(axis=(0, 2))) / \
+        (values.shape[0] * values.shape[2])
+    if scale == 0:
+        return np.zeros_like(raw), error
+    return raw / scale, error / scale
+
+
+def attack_utility(clean, adversarial, n: int, orders) -> np.ndarray:
+    """Per-order utility of an adversarial attack (NeurIPS'21, theory.md §8):
+    ``(n - 1 - m) / (n (n - 1)) · (Ī^(m)(x) - Ī^(m)(x'))``, Ī the signed mean over samples
+    and pairs, v = log p_y.
+
+    Parameters
+    ----------
+    clean, adversarial : array_like, shape (B, M, P)
+        Signed I^(m)(i,j) on the clean inputs and on their adversarial versions.
+    n : int
+        Number of players.
+    orders : array_like of int, shape (M,)
+        The context sizes m of the second axis.
+    """
+    clean, adversarial = (np.asarray(a, dtype=np.float64) for a in (clean, adversarial))
+    if clean.ndim != 3 or adversarial.ndim != 3 or clean.shape[1] != adversarial.shape[1]:
+        raise ValueError(f"clean and adversarial must be (samples, orders, pairs) with the same "
+                         f"orders, got {clean.shape} and {adversarial.shape}")
+    m = np.asarray(orders, dtype=np.float64)
+    if m.shape != (clean.shape[1],):
+        raise ValueError(f"{m.size} orders given for {clean.shape[1]} in the arrays")
+    weight = (n - 1 - m) / (n * (n - 1))
+    return weight * (clean.mean(axis=(0, 2)) - adversarial.mean(axis=(0, 2)))
+
+
+def disentanglement(interactions, mean_abs) -> np.ndarray:
+    """Per-order ``E_{x,ij}|E_S Δv| / E_{x,ij} E_S|Δv|`` (NeurIPS'21, theory.md §8): 1 when
+    every context moves a pair's effect the same way, near 0 when they cancel.
+
+    Parameters
+    ----------
+    interactions, mean_abs : array_like, shape (B, M, P)
+        E_S Δv and E_S |Δv| per sample, order and pair.
+    """
+    signed = np.abs(np.asarray(interactions, dtype=np.float64)).mean(axis=(0, 2))
+    total = np.asarray(mean_abs, dtype=np.float64).mean(axis=(0, 2))
+    return np.divide(signed, total, out=np.zeros_like(signed), where=total > 0)

@@ -92,7 +92,10 @@ class ElementMasks:
 
     def from_bits(self, subsets: torch.Tensor) -> torch.Tensor:
         """Masks computed from the subsets' bits (no table)."""
-        present = ((subsets[:, None] >> self._bits) & 1).bool()
+        return self.from_presence(((subsets[:, None] >> self._bits) & 1).bool())
+
+    def from_presence(self, present: torch.Tensor) -> torch.Tensor:
+        """Masks for coalitions given as a bool tensor (k, n) of present players."""
         extended = torch.cat([present, present.new_ones(present.shape[0], 1)], dim=1)
         element = extended[:, self._map_index].reshape((-1,) + self._view)
         return as_selection(element, self._selection)

@@ -39,7 +39,7 @@ class GameOptions:
         What absent players become (:mod:`harsanyi.models.baselines`; theory.md §1, §6).
     data : Tensor, optional
         Inputs to average for ``baseline="mean"`` (also tells the sample shape).
-    output : "log-odds", "logit", "prob", "raw" or callable
+    output : "log-odds", "logit", "prob", "log-prob", "raw" or callable
         The scalar read off the model's output (:mod:`harsanyi.models.outputs`).
     batch_size : int
         Masked inputs per forward pass.

@@ -5,6 +5,7 @@
   net it is the logit for y = 1 and minus the logit for y = 0.
 - ``"logit"``: the raw logit of y (a single-logit net: its logit).
 - ``"prob"``: p_y (a single-logit net: the sigmoid of ± its logit).
+- ``"log-prob"``: log p_y (the adversarial paper's v, theory.md §8).
 - ``"raw"``: the model's single output per sample, for regressors.
 - a callable ``f(output, target) -> v`` on a batch: output as the model returns it
   (logits extracted from Hugging Face outputs), target a LongTensor, v of shape (batch,).
@@ -20,7 +21,7 @@ from .. import _core
 __all__ = ["OUTPUTS", "logits_of", "value_function", "check_targets", "predicted_targets",
            "given_targets", "checked_targets", "check_batch_rows"]
 
-OUTPUTS = ("log-odds", "logit", "prob", "raw")
+OUTPUTS = ("log-odds", "logit", "prob", "log-prob", "raw")
 # Entries of exp(z_c - max) taken at once by the CPU log-odds (bounds its scratch memory).
 LOG_ODDS_CHUNK = 1 << 20
 
@@ -146,12 +147,15 @@ def value_function(output):
         if classes == 1:
             z = logits.reshape(-1)
             signed = torch.where(targets == 1, z, -z)
-            return {"log-odds": signed, "logit": z, "prob": torch.sigmoid(signed)}[output]
+            return {"log-odds": signed, "logit": z, "prob": torch.sigmoid(signed),
+                    "log-prob": torch.nn.functional.logsigmoid(signed)}[output]
         picked = logits.gather(1, targets[:, None])[:, 0]
         if output == "logit":
             return picked
         if output == "prob":
             return torch.softmax(logits, dim=1).gather(1, targets[:, None])[:, 0]
+        if output == "log-prob":
+            return picked - torch.logsumexp(logits, dim=1)
         # log(p_y / (1 - p_y)) = z_y - logsumexp(z_c, c != y), the max taken out by hand
         # (torch.logsumexp is slow on the many short rows this sees).
         others = logits.scatter(1, targets[:, None], float("-inf"))

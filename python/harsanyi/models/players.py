@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import MAX_PLAYERS, positive_int, whole_number
+from .._validation import positive_int, whole_number
 
 __all__ = ["Players", "features", "groups", "grid", "segments", "tokens", "feature_mask"]
 
+# Players one split may have: games over all subsets stop at 40 (ModelGame checks), the
+# sampled multi-order interactions go far beyond (a 16x16 grid is 256).
+MAX_SPLIT_PLAYERS = 1 << 16
 # Kinds whose map covers every dimension of one input.
 FULL_SAMPLE_KINDS = ("features", "groups", "tokens")
 
@@ -70,8 +73,8 @@ class Players:
                 f"player ids must be 0..n-1 with every id used; ids {missing[:5]} are "
                 "missing. Relabel with np.unique(ids, return_inverse=True)"
             )
-        if n > MAX_PLAYERS:
-            raise ValueError(f"{n} players is more than the {MAX_PLAYERS} supported")
+        if n > MAX_SPLIT_PLAYERS:
+            raise ValueError(f"{n} players is more than the {MAX_SPLIT_PLAYERS} supported")
         if len(self.names) != n:
             raise ValueError(f"{len(self.names)} names given for {n} players")
 
@@ -118,9 +121,9 @@ def _count_of_ids(ids: np.ndarray) -> int:
     if not ids.size or ids.max() < 0:
         return 0
     largest = int(ids.max())
-    if largest >= MAX_PLAYERS:
+    if largest >= MAX_SPLIT_PLAYERS:
         raise ValueError(f"player id {largest} means at least {largest + 1} players; at most "
-                         f"{MAX_PLAYERS} are supported (ids are 0..n-1, -1 for background)")
+                         f"{MAX_SPLIT_PLAYERS} are supported (ids are 0..n-1, -1 for background)")
     return largest + 1
 
 

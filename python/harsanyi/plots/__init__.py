@@ -3,6 +3,7 @@
 DataFrames), never a tracker."""
 
 from .heatmap import figure_heatmap, plot_order_heatmap
+from .multi_order import plot_attack_utility, plot_multi_order_strength
 from .orders import plot_orders
 from .overview import figure_overview, plot_losses, plot_order_bars
 from .ratio import figure_ratio, plot_ratio_vs_sigma2
@@ -13,4 +14,5 @@ from .top import plot_top
 
 __all__ = ["plot_top", "plot_orders", "plot_order_bars", "plot_losses", "plot_order_heatmap",
            "plot_ratio_vs_sigma2", "figure_overview", "figure_theory", "figure_ratio",
-           "figure_heatmap", "plot_sigma2", "figure_sigma2", "plot_strength_curves", "plot_explanation_curves"]
+           "figure_heatmap", "plot_sigma2", "figure_sigma2", "plot_strength_curves", "plot_explanation_curves",
+           "plot_multi_order_strength", "plot_attack_utility"]
