@@ -73,9 +73,12 @@ def multi_order(model, x, target=None, *, orders=BOTTLENECK_RATIOS, pairs=None, 
 
     Examples
     --------
-    >>> mo = hs.multi_order(cnn, images, players=hs.players.grid((28, 28), (16, 16)),
-    ...                     pairs=200, contexts=100, baseline="mean", data=train_x)
-    >>> strength, error = mo.strength()
+    >>> import torch, harsanyi as hs
+    >>> model = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    >>> mo = hs.multi_order(model, torch.randn(2, 6), orders=[0, 2, 4], pairs=3, contexts=5)
+    >>> mo.interactions.shape, mo.exact.tolist()
+    ((2, 3, 3), [True, False, True])
+    >>> strength, error = mo.strength()   # J^(m), normalised over the three orders
     """
     settings = game_options(options, "multi_order")
     contexts = positive_int(contexts, "contexts")
