@@ -181,8 +181,8 @@ def test_a_converged_decomposition_does_not_warn():
         assert hs.and_or(v, tol=1e-4).converged
 
 
-def test_tol_must_be_finite_and_positive():
-    for tol in (0.0, -1e-3, float("nan"), float("inf")):
+def test_tol_must_be_finite_and_positive_or_zero():
+    for tol in (-1e-3, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="tol must be positive and finite"):
             hs.and_or(np.zeros(4), tol=tol)
 
@@ -284,7 +284,7 @@ class TestBadInput:
         with pytest.raises(ValueError, match="max_iter"):
             hs.and_or(np.zeros(4), max_iter=0)
         with pytest.raises(ValueError, match="tol"):
-            hs.and_or(np.zeros(4), tol=0)
+            hs.and_or(np.zeros(4), tol=-1.0)
         with pytest.raises(ValueError, match="precision"):
             hs.and_or(np.zeros(4), precision="half")
 

@@ -24,6 +24,7 @@ from ._progress import progress_bar
 from ._validation import float64_array, game_array, positive_int, require_finite
 from ._warnings import warn_at_caller
 from .subsets import subset_sizes
+from .and_or_exact import MAX_EXACT_PLAYERS, exact_parts
 from .transforms import and_values
 
 __all__ = ["AndOrResult", "ConvergenceWarning", "and_or"]
@@ -57,18 +58,18 @@ class AndOrResult:
     objective : ndarray or float
         ``Σ|I_and| + Σ|I_or|`` per game.
     gap : ndarray or float
-        Certified relative distance of `objective` from the optimum (``pdhg``; NaN for
-        ``sgd``, which certifies nothing).
+        Certified relative distance of `objective` from the optimum (``pdhg``, ``exact``;
+        NaN for ``sgd``, which certifies nothing).
     dual_bound : ndarray or float
         A lower bound on the optimum (``pdhg``).
     iterations : ndarray or int
-        Iterations run per game.
+        Iterations run per game (``exact``: HiGHS's).
     converged : ndarray or bool
         Whether ``gap <= tol`` was reached (``sgd``: always True after its schedule).
     noise_bound : ndarray or float
         τ of each game.
     solver : str
-        "pdhg" or "sgd".
+        "pdhg", "sgd", or "exact" (``tol=0``).
     options : dict
         The options it was solved with (``noise_bound``, ``absolute_bound``, ``tol``,
         ``max_iter``, ``precision`` for ``pdhg``; ``lr``, ``iterations``, ``momentum``,
@@ -121,7 +122,10 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, solver: st
     solver : {"pdhg", "sgd"}
         The certified solver, or the published SGD schedule.
     tol : float, default 1e-4
-        ``pdhg``: stop when the certified relative gap is at most `tol`.
+        ``pdhg``: stop when the certified relative gap is at most `tol`.  ``tol=0`` solves
+        the program exactly instead (n <= 12; needs scipy): HiGHS on the program lifted
+        through the butterfly stages (:mod:`harsanyi.and_or_exact`), about n·2^n sparse
+        rows, with a certified gap at rounding level; ``solver`` then reads ``"exact"``.
     max_iter : int, default 200000
         ``pdhg``: iterations at most per game (``converged`` is False if they run out).
     precision : {"mixed", "double"}, default "mixed"
@@ -163,10 +167,20 @@ def and_or(values, noise_bound: float = 0.04, *, absolute_bound=None, solver: st
     games = v.reshape(-1, 1 << n)
     tau = _noise_bounds(games, noise_bound, absolute_bound, batch_shape)
 
-    if solver == "pdhg":
+    if solver == "pdhg" and tol == 0:
+        if n > MAX_EXACT_PLAYERS:
+            raise ValueError(f"tol=0 (exact) takes n <= {MAX_EXACT_PLAYERS} (n = 12 already "
+                             f"about a minute per game); got n = {n}: pass a positive tol")
+        if warm_start is not None:
+            raise ValueError("warm_start is for the iterations of tol > 0; tol=0 solves the "
+                             "program exactly from scratch")
+        parts = exact_parts(games, tau, n, show_progress)
+        solver = "exact"
+        options = {"noise_bound": noise_bound, "absolute_bound": absolute_bound, "tol": 0.0}
+    elif solver == "pdhg":
         max_iter = positive_int(max_iter, "max_iter")
         if not (tol > 0 and np.isfinite(tol)):
-            raise ValueError(f"tol must be positive and finite, got {tol!r}")
+            raise ValueError(f"tol must be positive and finite (or 0: exact), got {tol!r}")
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; choose one of {PRECISIONS}")
         start = _warm_start(warm_start, v.shape)
