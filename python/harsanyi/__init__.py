@@ -20,6 +20,7 @@ from .indices import banzhaf_values, interaction_index, shapley_values
 from .models.options import GameOptions
 from .multi_order_result import MultiOrderInteractions
 from .result import Interactions, load
+from .shared_and_or import SharedAndOrResult, shared_and_or
 from .strength import OrderStrength, order_strength
 from .subsets import (
     from_order,
@@ -41,6 +42,7 @@ _TORCH_ATTRIBUTES = {
     "model_game": ("harsanyi.models.explain", "model_game"),
     "ModelGame": ("harsanyi.models.game", "ModelGame"),
     "explain": ("harsanyi.models.explain", "explain"),
+    "explain_shared": ("harsanyi.models.explain_shared", "explain_shared"),
     "multi_order": ("harsanyi.models.multi_order", "multi_order"),
     "order_loss": ("harsanyi.models.order_loss", "order_loss"),
     "learn_baseline": ("harsanyi.models.learned_baseline", "learn_baseline"),

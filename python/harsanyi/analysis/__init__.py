@@ -13,6 +13,7 @@ from .multi_order import (
     orders_of,
     pairwise_interactions,
 )
+from .shared import shared_share
 from .metrics import (
     cover_ratio,
     discrimination_power,
@@ -24,4 +25,5 @@ from .metrics import (
 
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
            "shared_ratio", "discrimination_power", "pairwise_interactions", "orders_of",
-           "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility", "disentanglement"]
+           "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility", "disentanglement",
+           "shared_share"]

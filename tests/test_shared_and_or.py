@@ -1,0 +1,139 @@
+"""hs.shared_and_or (theory.md §9): the joint extraction against HiGHS on the dense program,
+its certificate, its faithfulness, and the published SGD against a PyTorch twin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+
+import harsanyi as hs  # noqa: E402
+from harsanyi.shared_program import dual_bound  # noqa: E402
+from harsanyi.testing.lp import planted_game  # noqa: E402
+from harsanyi.testing.shared_lp import shared_lp_optimum  # noqa: E402
+
+
+def bounds_of(v, noise_bound=0.02, gamma_ratio=0.5):
+    spread = np.abs(v[..., -1] - v[..., 0])
+    return noise_bound * spread, gamma_ratio * spread.reshape(len(v), -1).mean(axis=1)
+
+
+def check_feasible_and_certified(r, v):
+    scale = 1 + np.abs(v).max()
+    np.testing.assert_allclose(hs.and_values(r.and_interactions) + hs.or_values(r.or_interactions),
+                               v + r.noise, atol=1e-12 * scale)
+    assert np.all(np.abs(r.noise) <= r.noise_bound[..., None])
+    deviation = r.gamma - r.shared_gamma[None]
+    limit = r.gamma_bound.reshape((-1,) + (1,) * (deviation.ndim - 1))
+    assert np.all(np.abs(deviation) <= limit * (1 + 1e-12) + 1e-15)
+    assert np.all(r.dual_bound <= r.objective) and np.all(r.gap <= 1e-8) and np.all(r.converged)
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_one_model_is_the_and_or_optimum_times_one_plus_alpha(n):
+    v = np.random.default_rng(n).standard_normal(1 << n)
+    joint = hs.shared_and_or(v[None], noise_bound=0.04, alpha=0.25)
+    assert joint.objective == pytest.approx(1.25 * hs.and_or(v, 0.04, tol=0).objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("m, n", [(2, 2), (2, 4), (3, 5)])
+def test_several_models_reach_the_dense_optimum(m, n):
+    v = np.random.default_rng(10 * m + n).standard_normal((m, 1 << n))
+    r = hs.shared_and_or(v, noise_bound=0.02, alpha=0.1, gamma_ratio=0.5)
+    tau, bound = bounds_of(v)
+    assert r.objective == pytest.approx(shared_lp_optimum(v, tau, bound, 0.1), rel=1e-9)
+    check_feasible_and_certified(r, v)
+
+
+@pytest.mark.slow
+def test_eight_players_reach_the_dense_optimum():
+    v = np.random.default_rng(8).standard_normal((2, 1 << 8))
+    r = hs.shared_and_or(v)
+    tau, bound = bounds_of(v)
+    assert r.objective == pytest.approx(shared_lp_optimum(v, tau, bound, 0.1), rel=1e-9)
+
+
+def test_batches_keep_their_shape_and_share_the_split_bound():
+    v = np.random.default_rng(2).standard_normal((2, 3, 1 << 4))
+    r = hs.shared_and_or(v)
+    assert r.and_interactions.shape == (2, 3, 16) and r.shared_gamma.shape == (3, 16)
+    assert r.objective.shape == (3,) and r.noise_bound.shape == (2, 3)
+    np.testing.assert_allclose(r.gamma_bound, 0.5 * np.abs(v[..., -1] - v[..., 0]).mean(axis=1))
+    check_feasible_and_certified(r, v)
+
+
+def test_planted_shared_concepts_are_found_in_every_model():
+    rng = np.random.default_rng(4)
+    v, planted = planted_game(6, rng, noise=1e-3)
+    games = np.stack([v, v + rng.uniform(-2e-3, 2e-3, v.shape), 1.1 * v])
+    r = hs.shared_and_or(games, noise_bound=0.005)
+    for i in range(3):
+        assert planted["and"] <= set(np.flatnonzero(np.abs(r.and_interactions[i]) > 0.5).tolist())
+        assert planted["or"] <= set(np.flatnonzero(np.abs(r.or_interactions[i]) > 0.5).tolist())
+
+
+def test_any_multipliers_give_a_lower_bound():
+    rng = np.random.default_rng(6)
+    v = rng.standard_normal((2, 1 << 4))
+    tau, bound = bounds_of(v)
+    optimum = shared_lp_optimum(v, tau, bound, 0.1)
+    for _ in range(20):
+        y = rng.standard_normal((2, 2, 1 << 4))
+        assert dual_bound(v, tau, bound, 0.1, y[0], y[1]) <= optimum + 1e-9
+
+
+def test_the_sgd_is_the_published_loop():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    v = rng.standard_normal((2, 1, 1 << 4))
+    steps, lr, momentum, alpha = 6, 1e-2, 0.9, 0.1
+    ours = hs.shared_and_or(v, solver="sgd", lr=lr, iterations=steps, momentum=momentum, alpha=alpha)
+    tau, bound = bounds_of(v)
+    games = torch.tensor(v[:, 0])
+    M = torch.tensor(hs.and_interactions(np.eye(16)).T)   # a = M u
+    F = torch.tensor(hs.or_interactions(np.eye(16)).T)    # o = F w
+    shared = torch.zeros(16, dtype=torch.float64, requires_grad=True)
+    deviation = torch.zeros(2, 16, dtype=torch.float64, requires_grad=True)
+    noise = torch.zeros(2, 16, dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.SGD([shared, deviation, noise], lr=lr, momentum=momentum)
+
+    def parts():
+        base = (games + noise) / 2
+        return (base + shared + deviation) @ M.T, (base - shared - deviation) @ F.T
+
+    for _ in range(steps):
+        a, o = parts()
+        loss = a.abs().max(0).values.sum() + o.abs().max(0).values.sum() \
+            + alpha * (a.abs().sum() + o.abs().sum())
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        with torch.no_grad():
+            deviation.copy_(torch.maximum(torch.minimum(deviation, torch.tensor(bound)[:, None]),
+                                          -torch.tensor(bound)[:, None]))
+            noise.copy_(torch.maximum(torch.minimum(noise, torch.tensor(tau)), -torch.tensor(tau)))
+    a, o = parts()
+    np.testing.assert_allclose(ours.and_interactions[:, 0], a.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(ours.or_interactions[:, 0], o.detach().numpy(), atol=1e-10)
+    assert np.isnan(ours.gap).all() and ours.solver == "sgd"
+
+
+@pytest.mark.parametrize("values, message", [
+    ([np.zeros(8), np.zeros(16)], "model 1's games have shape"),
+    (np.zeros(8), r"\(m, \.\.\., 2\*\*n\)"),
+    (np.full((2, 8), np.nan), "NaN"),
+    (np.zeros((0, 8)), "m >= 1"),
+])
+def test_bad_input_says_what_to_do(values, message):
+    with pytest.raises(ValueError, match=message):
+        hs.shared_and_or(values)
+
+
+def test_bad_options_say_what_to_do():
+    with pytest.raises(ValueError, match="solver"):
+        hs.shared_and_or(np.zeros((2, 8)), solver="pdhg")
+    with pytest.raises(ValueError, match="n <= 12"):
+        hs.shared_and_or(np.zeros((2, 1 << 13)))
+    with pytest.raises(ValueError, match="alpha"):
+        hs.shared_and_or(np.zeros((2, 8)), alpha=-1)
