@@ -138,3 +138,12 @@ def test_sparsity_figures_take_the_metrics():
         {"AND-OR": hs.analysis.explanation_ratio((a, o), ks)}, ks)
     np.testing.assert_allclose(ax.lines[0].get_ydata(),
                                np.nanmean(hs.analysis.explanation_ratio((a, o), ks), axis=0))
+
+
+def test_salient_count_counts_patterns_above_the_ratio():
+    rng = np.random.default_rng(12)
+    ands, ors = rng.standard_normal((2, 3, 16))
+    got = hs.analysis.salient_count((ands, ors), ratio=0.3)
+    for b in range(3):
+        patterns = np.abs(np.concatenate([ands[b, 1:], ors[b, 1:]]))
+        assert got[b] == sum(p >= 0.3 * patterns.max() for p in patterns)

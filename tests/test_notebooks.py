@@ -15,6 +15,8 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 EXPECTED = {
     "two_phase_dynamics.ipynb": ("Players(kind='grid', n=12", 5),  # overview ... heatmap
     "multi_order.ipynb": ("MultiOrderInteractions(samples=3", 2),  # J^(m), attack utility
+    "sparsity.ipynb": ("Interactions(AND-OR, n_players=10", 4),  # strength, ratio x 2 models
+    "shared_interactions.ipynb": ("exact joint gaps up to", 1),  # s_and, s_or against k
 }
 
 

@@ -18,12 +18,13 @@ from .metrics import (
     cover_ratio,
     discrimination_power,
     explanation_ratio,
+    salient_count,
     shared_ratio,
     strength_curve,
     transferability,
 )
 
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
-           "shared_ratio", "discrimination_power", "pairwise_interactions", "orders_of",
+           "shared_ratio", "discrimination_power", "salient_count", "pairwise_interactions", "orders_of",
            "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility", "disentanglement",
            "shared_share"]

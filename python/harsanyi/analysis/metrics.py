@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
-           "shared_ratio", "discrimination_power", "SALIENT_RATIO"]
+           "shared_ratio", "discrimination_power", "salient_count", "SALIENT_RATIO"]
 
 SALIENT_RATIO = 0.05
 KINDS = ("and", "or")
@@ -43,6 +43,11 @@ def _salient(patterns: np.ndarray, ratio: float) -> np.ndarray:
     size = np.abs(patterns)
     peak = size.max(axis=1, keepdims=True)
     return (size >= ratio * peak) & (peak > 0)
+
+
+def salient_count(result, ratio: float = SALIENT_RATIO) -> np.ndarray:
+    """How many patterns are salient in each sample (``|I| >= ratio · max |I|``), shape (B,)."""
+    return _salient(_patterns(result), ratio).sum(axis=1)
 
 
 def strength_curve(result, include_empty: bool = False) -> np.ndarray:
