@@ -10,6 +10,7 @@ path); docstrings cite its sections.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import analysis
+from .analysis.generalization import confusing_samples, generalization
 from .analysis.multi_order import pairwise_interactions
 from .context_sizes import BOTTLENECK_RATIOS
 from .and_or import AndOrResult, ConvergenceWarning, and_or

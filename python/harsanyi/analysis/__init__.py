@@ -13,6 +13,7 @@ from .multi_order import (
     orders_of,
     pairwise_interactions,
 )
+from .generalization import ConfusingSamples, Generalization, confusing_samples, generalization
 from .shared import shared_share
 from .metrics import (
     cover_ratio,
@@ -27,4 +28,5 @@ from .metrics import (
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
            "shared_ratio", "discrimination_power", "salient_count", "pairwise_interactions", "orders_of",
            "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility", "disentanglement",
-           "shared_share"]
+           "shared_share", "generalization", "Generalization", "confusing_samples",
+           "ConfusingSamples"]

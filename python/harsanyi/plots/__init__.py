@@ -2,6 +2,7 @@
 ``figure_*`` functions return the Figure.  They take values (results, histories, fits,
 DataFrames), never a tracker."""
 
+from .generalization import plot_generalization_by_order
 from .heatmap import figure_heatmap, plot_order_heatmap
 from .multi_order import plot_attack_utility, plot_multi_order_strength
 from .orders import plot_orders
@@ -16,4 +17,5 @@ from .top import plot_top
 __all__ = ["plot_top", "plot_orders", "plot_order_bars", "plot_losses", "plot_order_heatmap",
            "plot_ratio_vs_sigma2", "figure_overview", "figure_theory", "figure_ratio",
            "figure_heatmap", "plot_sigma2", "figure_sigma2", "plot_strength_curves", "plot_explanation_curves",
-           "plot_multi_order_strength", "plot_attack_utility", "plot_shared_share"]
+           "plot_multi_order_strength", "plot_attack_utility", "plot_shared_share",
+           "plot_generalization_by_order"]
