@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import analysis
 from .analysis.generalization import confusing_samples, generalization
+from .analysis.layerwise import layerwise_knowledge
 from .analysis.multi_order import pairwise_interactions
 from .context_sizes import BOTTLENECK_RATIOS
 from .and_or import AndOrResult, ConvergenceWarning, and_or
@@ -47,6 +48,7 @@ _TORCH_ATTRIBUTES = {
     "multi_order": ("harsanyi.models.multi_order", "multi_order"),
     "order_loss": ("harsanyi.models.order_loss", "order_loss"),
     "learn_baseline": ("harsanyi.models.learned_baseline", "learn_baseline"),
+    "train_baselines": ("harsanyi.models.train_baselines", "train_baselines"),
     "plots": ("harsanyi.plots", None),
     "DynamicsTracker": ("harsanyi.dynamics.tracker", "DynamicsTracker"),
     "CorruptCheckpointError": ("harsanyi.dynamics.store", "CorruptCheckpointError"),
