@@ -17,6 +17,8 @@ EXPECTED = {
     "multi_order.ipynb": ("MultiOrderInteractions(samples=3", 2),  # J^(m), attack utility
     "sparsity.ipynb": ("Interactions(AND-OR, n_players=10", 4),  # strength, ratio x 2 models
     "shared_interactions.ipynb": ("exact joint gaps up to", 1),  # s_and, s_or against k
+    "generalization.ipynb": ("IoU of confusing sets", 1),  # loss gap, both parts, by order
+    "layerwise.ipynb": ("probe accuracy", 1),  # completeness and redundancy per order
 }
 
 
