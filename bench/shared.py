@@ -21,6 +21,7 @@ from sklearn.datasets import load_breast_cancer
 
 import harsanyi as hs
 from _timing import format_seconds, print_table
+from harsanyi.testing.published_shared_sgd import dense_published_shared_sgd
 from harsanyi.testing.shared_lp import shared_lp_optimum
 
 SGD_STEPS, SGD_TIMED = 20_000, 500
@@ -47,32 +48,6 @@ def model_games(n: int, m: int) -> np.ndarray:
     return np.stack(games)
 
 
-def dense_sgd(v: np.ndarray, tau, bound, alpha, steps: int):
-    """The published loop with dense matrices: objective after `steps` steps, and the time."""
-    size = v.shape[1]
-    M = torch.tensor(hs.and_interactions(np.eye(size)).T)
-    F = torch.tensor(hs.or_interactions(np.eye(size)).T)
-    games = torch.tensor(v)
-    shared = torch.zeros(size, dtype=torch.float64, requires_grad=True)
-    deviation = torch.zeros(v.shape, dtype=torch.float64, requires_grad=True)
-    noise = torch.zeros(v.shape, dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.SGD([shared, deviation, noise], lr=1e-7, momentum=0.9)
-    tau, bound = torch.tensor(tau)[:, None], torch.tensor(bound)[:, None]
-    start = time.perf_counter()
-    for _ in range(steps):
-        base = (games + noise) / 2
-        a, o = (base + shared + deviation) @ M.T, (base - shared - deviation) @ F.T
-        loss = a.abs().max(0).values.sum() + o.abs().max(0).values.sum() \
-            + alpha * (a.abs().sum() + o.abs().sum())
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        with torch.no_grad():
-            deviation.copy_(torch.maximum(torch.minimum(deviation, bound), -bound))
-            noise.copy_(torch.maximum(torch.minimum(noise, tau), -tau))
-    return float(loss.detach()), time.perf_counter() - start
-
-
 def main() -> None:
     torch.set_num_threads(2)
     rows = []
@@ -90,7 +65,7 @@ def main() -> None:
         else:
             optimum, t_lp = None, None
         steps = SGD_STEPS if n <= 8 else SGD_TIMED
-        sgd_objective, t_sgd = dense_sgd(v, tau, bound, alpha, steps)
+        *_, sgd_objective, t_sgd = dense_published_shared_sgd(v, tau, bound, alpha, steps)
         t_sgd *= SGD_STEPS / steps
         rows.append([f"{n}", f"{m}", f"{float(ours.objective[0]):.4f}", f"{float(ours.gap[0]):.0e}",
                      format_seconds(t_ours), "—" if optimum is None else f"{optimum:.4f}",

@@ -84,38 +84,18 @@ def test_any_multipliers_give_a_lower_bound():
 
 
 def test_the_sgd_is_the_published_loop():
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(7)
-    v = rng.standard_normal((2, 1, 1 << 4))
+    pytest.importorskip("torch")
+    from harsanyi.testing.published_shared_sgd import dense_published_shared_sgd
+
+    v = np.random.default_rng(7).standard_normal((2, 1, 1 << 4))
     steps, lr, momentum, alpha = 6, 1e-2, 0.9, 0.1
     ours = hs.shared_and_or(v, solver="sgd", lr=lr, iterations=steps, momentum=momentum, alpha=alpha)
     tau, bound = bounds_of(v)
-    games = torch.tensor(v[:, 0])
-    M = torch.tensor(hs.and_interactions(np.eye(16)).T)   # a = M u
-    F = torch.tensor(hs.or_interactions(np.eye(16)).T)    # o = F w
-    shared = torch.zeros(16, dtype=torch.float64, requires_grad=True)
-    deviation = torch.zeros(2, 16, dtype=torch.float64, requires_grad=True)
-    noise = torch.zeros(2, 16, dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.SGD([shared, deviation, noise], lr=lr, momentum=momentum)
-
-    def parts():
-        base = (games + noise) / 2
-        return (base + shared + deviation) @ M.T, (base - shared - deviation) @ F.T
-
-    for _ in range(steps):
-        a, o = parts()
-        loss = a.abs().max(0).values.sum() + o.abs().max(0).values.sum() \
-            + alpha * (a.abs().sum() + o.abs().sum())
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        with torch.no_grad():
-            deviation.copy_(torch.maximum(torch.minimum(deviation, torch.tensor(bound)[:, None]),
-                                          -torch.tensor(bound)[:, None]))
-            noise.copy_(torch.maximum(torch.minimum(noise, torch.tensor(tau)), -torch.tensor(tau)))
-    a, o = parts()
-    np.testing.assert_allclose(ours.and_interactions[:, 0], a.detach().numpy(), atol=1e-10)
-    np.testing.assert_allclose(ours.or_interactions[:, 0], o.detach().numpy(), atol=1e-10)
+    a, o, objective, _ = dense_published_shared_sgd(v[:, 0], tau[:, 0], bound, alpha, steps,
+                                                    lr=lr, momentum=momentum)
+    np.testing.assert_allclose(ours.and_interactions[:, 0], a, atol=1e-10)
+    np.testing.assert_allclose(ours.or_interactions[:, 0], o, atol=1e-10)
+    assert ours.objective[0] == pytest.approx(objective, rel=1e-10)
     assert np.isnan(ours.gap).all() and ours.solver == "sgd"
 
 

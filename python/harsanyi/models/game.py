@@ -31,14 +31,9 @@ class ModelGame(MaskedModel):
 
     Parameters
     ----------
-    model : torch.nn.Module or callable
-    x : Tensor, tuple or mapping of Tensors
-    target : int, sequence or Tensor, optional
-        As for :func:`harsanyi.model_game`.
-    options : GameOptions
-        How the game is built; its baseline is not ``"learned"``.
-    baseline_kind : str, optional
-        How the baseline was found, for :meth:`settings` (default: from the options).
+    model, x, target, options, baseline_kind
+        As for :class:`~harsanyi.models.masked_model.MaskedModel`; `options` say how the
+        game is built.
 
     Attributes
     ----------
