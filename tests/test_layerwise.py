@@ -107,3 +107,16 @@ def test_baselines_are_trained_per_seed():
         hs.train_baselines(make, (x, y[:3]))
     with pytest.raises(TypeError, match="torch.nn.Module"):
         hs.train_baselines(lambda: None, (x, y), k=1, epochs=1)
+
+
+def test_a_probe_that_cannot_fit_is_refused():
+    torch = pytest.importorskip("torch")
+
+    class Broken(torch.nn.Module):
+        def forward(self, x):
+            return x * float("nan")
+
+    model = torch.nn.Sequential(torch.nn.Linear(4, 4), Broken(), torch.nn.Linear(4, 2))
+    data = (torch.randn(16, 4), torch.randint(0, 2, (16,)))
+    with pytest.raises(RuntimeError, match="probe did not fit"):
+        hs.layerwise_knowledge(model, data[0][:2], [0, 1], layers=["1"], probe_data=data)

@@ -377,3 +377,31 @@ def test_negative_epochs_are_refused_and_foreign_files_reported(tmp_path):
     with pytest.warns(UserWarning, match="epoch-foo.npz"):
         back = hs.DynamicsTracker.resume(tmp_path / "run")
     assert back.epochs.tolist() == [0, 1]
+
+
+def test_baselines_record_generalizable_interactions_per_checkpoint(tmp_path):
+    from harsanyi.analysis import generalization
+    from models import mlp
+
+    model, x, y = mlp(6, 2, seed=0), torch.randn(4, 6, dtype=torch.float64), torch.tensor([0, 1, 0, 1])
+    baselines = [mlp(6, 2, seed=s) for s in (1, 2)]
+    tracker = hs.DynamicsTracker(model, x, y, baselines=baselines, directory=tmp_path / "run",
+                                 keep_interactions=True, tol=1e-3)
+    record = tracker.update(0, train_loss=0.5, test_loss=0.7)
+    part = record["generalization"]
+    assert part["generalizable"].shape == (6,) and part["share"].shape == (4,)
+    split = hs.and_or(hs.model_game(model, x, y).values(), 0.02, tol=1e-3)
+    references = [hs.and_or(hs.model_game(b, x, y).values(), 0.02, tol=1e-3) for b in baselines]
+    found = generalization((split.and_interactions, split.or_interactions),
+                           [(r.and_interactions, r.or_interactions) for r in references])
+    np.testing.assert_allclose(part["share"], found.share, atol=1e-6, equal_nan=True)
+    again = hs.DynamicsTracker.resume(tmp_path / "run")
+    np.testing.assert_allclose(again.records[0]["generalization"]["non_generalizable"],
+                               part["non_generalizable"])
+    assert len(tracker.plot("generalization").axes) == 2
+    with pytest.raises(ValueError, match="probe_y"):
+        hs.DynamicsTracker(model, x, baselines=baselines).update(0)
+    with pytest.raises(ValueError, match="method='and-or'"):
+        hs.DynamicsTracker(model, x, y, method="and", baselines=baselines)
+    with pytest.raises(ValueError, match="baselines=\\[...\\]"):
+        hs.DynamicsTracker(model, x, y).plot("generalization")

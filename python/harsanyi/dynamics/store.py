@@ -189,6 +189,20 @@ class CheckpointStore:
         return int(record["epoch"]), record["values"], split
 
 
+def probe_arrays(players, baseline, probe_x, probe_y) -> dict:
+    """The arrays a tracker's folder keeps to be resumed: the player map, the baseline and
+    the probes (when they are plain tensors)."""
+    def numpy(value):
+        return value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
+
+    arrays = {"players_map": players.map, "baseline": numpy(baseline)}
+    if hasattr(probe_x, "detach"):
+        arrays["probe_x"] = numpy(probe_x)
+    if probe_y is not None:
+        arrays["probe_y"] = numpy(probe_y)
+    return arrays
+
+
 def record_to_arrays(record: dict) -> dict:
     """A checkpoint record as flat named arrays (``kind.stat.part``), for an npz file."""
     arrays = {"epoch": np.array(record["epoch"]), "tau": np.array(record["tau"]),
@@ -196,6 +210,8 @@ def record_to_arrays(record: dict) -> dict:
               "losses": np.array(json.dumps(record["losses"]))}
     for name, value in record["solver"].items():
         arrays[f"solver.{name}"] = value
+    for name, value in record.get("generalization", {}).items():
+        arrays[f"generalization.{name}"] = value
     for kind, dist in record["distributions"].items():
         arrays[f"{kind}.distribution"] = dist.distribution
         for stat in STATS:
@@ -214,8 +230,12 @@ def record_from_arrays(arrays: dict) -> dict:
         distributions[kind] = OrderDistribution(
             arrays[f"{kind}.distribution"], float(arrays["tau"]), parts["positive"],
             parts["negative"], parts["absolute"], parts["count"])
-    return {"epoch": int(arrays["epoch"]), "tau": float(arrays["tau"]),
-            "targets": arrays["targets"], "losses": json.loads(str(arrays["losses"])),
-            "solver": {k.split(".", 1)[1]: v for k, v in arrays.items()
-                       if k.startswith("solver.")},
-            "distributions": distributions}
+    record = {"epoch": int(arrays["epoch"]), "tau": float(arrays["tau"]),
+              "targets": arrays["targets"], "losses": json.loads(str(arrays["losses"])),
+              "solver": {k.split(".", 1)[1]: v for k, v in arrays.items()
+                         if k.startswith("solver.")},
+              "distributions": distributions}
+    found = {k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("generalization.")}
+    if found:
+        record["generalization"] = found
+    return record

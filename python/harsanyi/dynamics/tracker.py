@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import warnings
 
-
 import numpy as np
-import torch
 
 from .._validation import whole_number
 from ..models.explain import build_game
@@ -20,13 +18,14 @@ from ..models.values import random_state_kept
 from ..transforms import and_interactions
 from .distribution import DYNAMICS_RATIO, order_distribution
 from .history import DynamicsHistory
-from .store import CheckpointStore, CorruptCheckpointError, record_to_arrays
+from .generalization_tracking import BaselineSplits, generalization_record
+from .store import CheckpointStore, CorruptCheckpointError, probe_arrays, record_to_arrays
 from .warm_split import CheckpointSplits
 
 __all__ = ["DynamicsTracker", "CorruptCheckpointError"]
 
 METHODS = ("and", "and-or")
-FIGURES = ("overview", "theory", "sigma2", "ratio", "heatmap")
+FIGURES = ("overview", "theory", "sigma2", "ratio", "heatmap", "generalization")
 # Game options the tracker sets itself: its probe is a batch, its progress its own.
 OWN_OPTIONS = ("batched", "show_progress")
 
@@ -72,13 +71,17 @@ class DynamicsTracker:
         checkpoint may differ from an uninterrupted run's within that tolerance.
     show_progress : bool, default False
         Progress bars inside each update.
+    baselines : sequence of torch.nn.Module, optional
+        Models trained on held-out data (``hs.train_baselines``): each checkpoint then also
+        records its generalizable and non-generalizable interactions per order (theory.md
+        §10; ``plot("generalization")``).  Needs method "and-or" and probe_y.
     """
 
     def __init__(self, model, probe_x, probe_y=None, *, method: str = "and-or", every=1,
                  directory=None, keep_interactions: bool = False,
                  ratio: float = DYNAMICS_RATIO, solver: str = "pdhg", noise_bound: float = 0.02,
                  tol: float = 1e-2, max_iter: int = 100_000, warm_start: bool = True,
-                 show_progress: bool = False, _resumed=None, **options):
+                 show_progress: bool = False, baselines=None, _resumed=None, **options):
         game_settings = game_options(options, "DynamicsTracker", exclude=OWN_OPTIONS)
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
@@ -99,6 +102,10 @@ class DynamicsTracker:
         self._fit_cache = None  # results of analyses of the records, by their options
         self._phases_cache = {}
         self.store = None if directory is None else CheckpointStore(directory)
+        if baselines is not None and method != "and-or":
+            raise ValueError("baselines= judges AND-OR interactions: use method='and-or'")
+        self._baselines = baselines
+        self._reference = None  # the baselines' splits, once the options are settled
 
         if _resumed is not None:
             self.players, self.baseline, self._settings = _resumed
@@ -117,41 +124,20 @@ class DynamicsTracker:
             "baseline": game.settings()["baseline"], "masked_input": game_settings.masked_input,
         }
         if self.store is not None:
-            self.store.create(self._settings, self._probe_arrays())
+            self.store.create(self._settings, probe_arrays(self.players, self.baseline,
+                                                           self.probe_x, self.probe_y))
 
     # -- set-up and persistence ------------------------------------------------------
-
-    def _probe_arrays(self) -> dict:
-        def numpy(value):
-            return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else \
-                np.asarray(value)
-
-        arrays = {"players_map": self.players.map, "baseline": numpy(self.baseline)}
-        if isinstance(self.probe_x, torch.Tensor):
-            arrays["probe_x"] = numpy(self.probe_x)
-        if self.probe_y is not None:
-            arrays["probe_y"] = numpy(self.probe_y)
-        return arrays
 
     @classmethod
     def resume(cls, directory, model=None, probe_x=None, **overrides) -> "DynamicsTracker":
         """Continue a tracker from its folder, e.g. after a crash or in a new notebook.
 
-        Finished checkpoints are loaded and skipped by later :meth:`update` calls.
-
-        Parameters
-        ----------
-        directory : str or Path
-            The tracker's folder.
-        model : torch.nn.Module, optional
-            The network, to track further checkpoints; without it the tracker is read-only
-            (history, phases, theory fit and figures work).
-        probe_x : Tensor, optional
-            The probe inputs, needed when they were not a plain tensor (tuple or dict).
-        **overrides
-            Options that cannot be stored, e.g. ``every=`` when it was not an int,
-            ``output=`` when it was a callable, ``device=``, ``additional_forward_args=``,
-            ``embedding=``.
+        Finished checkpoints are loaded and skipped by later :meth:`update` calls.  Without
+        `model` the tracker is read-only (history, phases, theory fit and figures work).
+        `probe_x` is needed when the probes were not a plain tensor; `overrides` give what
+        cannot be stored: ``every=`` when it was not an int, ``output=`` when it was a
+        callable, ``device=``, ``additional_forward_args=``, ``embedding=``, ``baselines=``.
         """
         from .resume import resume_tracker
 
@@ -234,6 +220,11 @@ class DynamicsTracker:
         record = {"epoch": epoch, "tau": tau, "targets": game.targets,
                   "losses": dict(self.losses.get(epoch, {})), "solver": solver,
                   "distributions": distributions}
+        if self._baselines is not None:
+            if self._reference is None:
+                self._reference = BaselineSplits(self._baselines, self.probe_x, self.probe_y,
+                                                 self._options, self.solver_options)
+            record["generalization"] = generalization_record(split, self._reference)
         return record, values, split
 
     # -- views ---------------------------------------------------------------------------
@@ -354,11 +345,12 @@ class DynamicsTracker:
 
         Parameters
         ----------
-        kind : {"overview", "theory", "sigma2", "ratio", "heatmap"}
+        kind : {"overview", "theory", "sigma2", "ratio", "heatmap", "generalization"}
             (a) I^(k) bars at about six checkpoints beside the losses and the loss gap;
             (b) observed I^(k) bars with the fitted theory's curve over them; the fitted
             σ² over epochs beside the test-train loss gap; (c) the low-/high-order ratio
-            against σ²; (d) a heat map of I^(k) over all checkpoints.
+            against σ²; (d) a heat map of I^(k) over all checkpoints; (e) generalizable
+            and non-generalizable strength over epochs beside the loss gap (baselines=).
         path : str or Path, optional
             Also save the figure there (PNG, PDF, ... by suffix), atomically.
         **options
@@ -379,6 +371,8 @@ class DynamicsTracker:
                                            **options)
         elif kind == "heatmap":
             figure = plots.figure_heatmap(self.recorded, **options)
+        elif kind == "generalization":
+            figure = plots.figure_generalization(self.recorded, **options)
         elif kind == "theory":
             figure = plots.figure_theory(options.pop("fit", None) or self.fit_theory(), **options)
         elif kind == "sigma2":

@@ -57,6 +57,9 @@ def fit_probe(probed: ProbedLayer, x, y, classes: int, l2: float = 1e-4,
     cross-entropy plus ``l2·‖W‖²``; refuses a probe whose loss is not finite."""
     with evaluation_mode(probed.model), torch.no_grad():
         features = probed.features(x).detach().to(torch.float32)
+    if not bool(torch.isfinite(features).all()):
+        raise RuntimeError("the probe did not fit: the layer's features on the probe data "
+                           "hold NaN or Inf")
     probe = torch.nn.Linear(features.shape[1], classes).to(features.device)
     optimiser = torch.optim.LBFGS(probe.parameters(), lr=1.0, max_iter=steps,
                                   line_search_fn="strong_wolfe")
@@ -68,7 +71,10 @@ def fit_probe(probed: ProbedLayer, x, y, classes: int, l2: float = 1e-4,
         loss.backward()
         return loss
 
-    loss = optimiser.step(closure)
+    try:
+        loss = optimiser.step(closure)
+    except RuntimeError as error:
+        raise RuntimeError(f"the probe did not fit: {error}") from error
     if not torch.isfinite(loss):
         raise RuntimeError(f"the probe did not fit (loss {float(loss)}); scale the features "
                            "or raise l2")

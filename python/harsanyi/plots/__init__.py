@@ -2,7 +2,7 @@
 ``figure_*`` functions return the Figure.  They take values (results, histories, fits,
 DataFrames), never a tracker."""
 
-from .generalization import plot_generalization_by_order
+from .generalization import figure_generalization, plot_generalization_by_order
 from .layerwise import plot_layerwise
 from .heatmap import figure_heatmap, plot_order_heatmap
 from .multi_order import plot_attack_utility, plot_multi_order_strength
@@ -19,4 +19,5 @@ __all__ = ["plot_top", "plot_orders", "plot_order_bars", "plot_losses", "plot_or
            "plot_ratio_vs_sigma2", "figure_overview", "figure_theory", "figure_ratio",
            "figure_heatmap", "plot_sigma2", "figure_sigma2", "plot_strength_curves", "plot_explanation_curves",
            "plot_multi_order_strength", "plot_attack_utility", "plot_shared_share",
-           "plot_generalization_by_order", "plot_layerwise"]
+           "plot_generalization_by_order", "plot_layerwise",
+           "figure_generalization"]
