@@ -9,16 +9,16 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import torch
 
 from .._validation import whole_number
 from ..models.explain import build_game
-from ..models.game import ModelGame
+from ..models.distributed import active_ranks
 from ..models.options import game_options, signature_with_options
-from ..models.values import random_state_kept
 from ..transforms import and_interactions
-from .distribution import DYNAMICS_RATIO, order_distribution
+from .distribution import DYNAMICS_RATIO
 from .history import DynamicsHistory
-from .generalization_tracking import BaselineSplits, generalization_record
+from .checkpoint_measure import measure_checkpoint
 from .store import CheckpointStore, CorruptCheckpointError, probe_arrays, record_to_arrays
 from .warm_split import CheckpointSplits
 
@@ -75,13 +75,22 @@ class DynamicsTracker:
         Models trained on held-out data (``hs.train_baselines``): each checkpoint then also
         records its generalizable and non-generalizable interactions per order (theory.md
         §10; ``plot("generalization")``).  Needs method "and-or" and probe_y.
+    distributed : bool, optional
+        Under an initialised ``torch.distributed`` process group (None: whenever there is
+        one; False: never, e.g. for per-rank probes; True: require one), each rank
+        evaluates and splits an equal share of the probes; the shares are gathered so that
+        every rank holds the same records, rank 0 alone writes `directory`, and the others
+        wait for it at a barrier.  Construct and update the tracker on every rank.
+    group : ProcessGroup, optional
+        The group to share with (default the whole world).
     """
 
     def __init__(self, model, probe_x, probe_y=None, *, method: str = "and-or", every=1,
                  directory=None, keep_interactions: bool = False,
                  ratio: float = DYNAMICS_RATIO, solver: str = "pdhg", noise_bound: float = 0.02,
                  tol: float = 1e-2, max_iter: int = 100_000, warm_start: bool = True,
-                 show_progress: bool = False, baselines=None, _resumed=None, **options):
+                 show_progress: bool = False, baselines=None, distributed=None, group=None,
+                 _resumed=None, **options):
         game_settings = game_options(options, "DynamicsTracker", exclude=OWN_OPTIONS)
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; choose one of {METHODS}")
@@ -101,7 +110,14 @@ class DynamicsTracker:
         self._latest_split = None  # (and, or) of the newest checkpoint: w* of the theory fit
         self._fit_cache = None  # results of analyses of the records, by their options
         self._phases_cache = {}
-        self.store = None if directory is None else CheckpointStore(directory)
+        self._ranks = active_ranks(distributed, group)
+        writer = self._ranks is None or self._ranks.rank == 0
+        self.store = None if directory is None or not writer else CheckpointStore(directory)
+        if baselines is not None and (not isinstance(baselines, (list, tuple)) or not all(
+                isinstance(b, torch.nn.Module) for b in baselines)):
+            raise TypeError("DynamicsTracker() takes baselines= as the baseline models of "
+                            "theory.md §10 (a list of torch.nn.Module trained on held-out "
+                            "data); for what absent players become, use baseline=")
         if baselines is not None and method != "and-or":
             raise ValueError("baselines= judges AND-OR interactions: use method='and-or'")
         self._baselines = baselines
@@ -181,7 +197,7 @@ class DynamicsTracker:
         if self.model is None:
             raise ValueError("this tracker was resumed without a model: pass model= to "
                              "DynamicsTracker.resume to track new checkpoints")
-        record, values, split = self._measure(epoch)
+        record, values, split = measure_checkpoint(self, epoch)
         self.records[epoch] = record
         self._latest_values = (epoch, values)
         self._latest_split = split
@@ -196,36 +212,13 @@ class DynamicsTracker:
             self.store.write_index(self.records, self.losses)
         elif self.keep_interactions:
             record["values"] = values
+        if self._ranks is not None:  # rank 0 has written the checkpoint when all pass here
+            self._ranks.barrier(f"checkpoint {epoch}")
         return record
 
     def __call__(self, epoch: int, **losses):
         """Same as :meth:`update`, so the tracker can be passed as a callback."""
         return self.update(epoch, **losses)
-
-    def _measure(self, epoch: int):
-        """The record of checkpoint `epoch`, its games, and their AND-OR split (or None)."""
-        with random_state_kept(self._options.device):
-            game = ModelGame(self.model, self.probe_x, self.probe_y, self._options)
-            values = np.array(game.values())
-        distributions = {"harsanyi": order_distribution(and_interactions(values), values=values,
-                                                        ratio=self.ratio)}
-        tau = distributions["harsanyi"].threshold
-        split, solver = None, {}
-        if self.method == "and-or":
-            result = self._splits.split(epoch, values)
-            split = (result.and_interactions, result.or_interactions)
-            distributions["and-or"] = order_distribution(*split, threshold=tau)
-            solver = {"gap": np.atleast_1d(result.gap),
-                      "converged": np.atleast_1d(result.converged)}
-        record = {"epoch": epoch, "tau": tau, "targets": game.targets,
-                  "losses": dict(self.losses.get(epoch, {})), "solver": solver,
-                  "distributions": distributions}
-        if self._baselines is not None:
-            if self._reference is None:
-                self._reference = BaselineSplits(self._baselines, self.probe_x, self.probe_y,
-                                                 self._options, self.solver_options)
-            record["generalization"] = generalization_record(split, self._reference)
-        return record, values, split
 
     # -- views ---------------------------------------------------------------------------
 

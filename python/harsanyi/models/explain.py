@@ -9,6 +9,8 @@ import numpy as np
 from ..and_or import and_or
 from ..result import Interactions
 from ..transforms import and_interactions
+from .distributed import active_ranks
+from .explain_ranks import ALONE, explain_on_ranks
 from .game import ModelGame
 from .learned_baseline import with_learned_baseline
 from .options import game_options, signature_with_options
@@ -64,12 +66,14 @@ model_game.__signature__ = signature_with_options(model_game)
 
 
 def _interactions_of_values(values, names, settings: dict, method: str,
-                            solver_options: dict) -> Interactions:
-    """Interactions of game values by a checked `method` (see :func:`explain`)."""
+                            solver_options: dict, split=None, ands=None) -> Interactions:
+    """Interactions of game values by a checked `method` (see :func:`explain`); `split` or
+    `ands` when they are already computed."""
     settings = {**settings, "method": method}
     if method == "and":
-        return Interactions(values, and_interactions(values), None, names, settings)
-    split = and_or(values, **solver_options)
+        ands = and_interactions(values) if ands is None else ands
+        return Interactions(values, ands, None, names, settings)
+    split = and_or(values, **solver_options) if split is None else split
     settings["and_or"] = {
         "solver": split.solver, **split.options,
         "objective": np.atleast_1d(split.objective).tolist(),
@@ -81,7 +85,8 @@ def _interactions_of_values(values, names, settings: dict, method: str,
                         {"noise": split.noise, "gamma": split.gamma})
 
 
-def explain(model, x, target=None, *, method: str = "and", **options) -> Interactions:
+def explain(model, x, target=None, *, method: str = "and", distributed=None, group=None,
+            gather: str = "all", **options) -> Interactions:
     """Interactions of a PyTorch model on one input or a batch.
 
     Builds the game with :func:`harsanyi.model_game`, evaluates it on all 2**n subsets and
@@ -95,6 +100,15 @@ def explain(model, x, target=None, *, method: str = "and", **options) -> Interac
         ``"and"``: AND (Harsanyi) interactions of the game (theory.md §2);
         ``"and-or"``: the sparsest AND-OR decomposition (theory.md §4), by
         :func:`harsanyi.and_or`.
+    distributed : bool, optional
+        Under an initialised ``torch.distributed`` process group (None: whenever there is
+        one; False: never; True: require one), each rank evaluates and splits an equal
+        share of the samples and the shares are gathered: every rank gets the same result.
+        One input (not a batch) is explained by every rank alone.
+    group : ProcessGroup, optional
+        The group to share with (default the whole world).
+    gather : {"all", "rank0"}
+        Return the result on every rank, or on rank 0 only (None elsewhere).
     **options
         The game's options, as for :func:`harsanyi.model_game`, and for ``"and-or"`` the
         options of :func:`harsanyi.and_or`: ``noise_bound``, ``absolute_bound``,
@@ -120,6 +134,19 @@ def explain(model, x, target=None, *, method: str = "and", **options) -> Interac
     if method == "and" and solver_options:
         raise TypeError(f"method 'and' takes no options {sorted(solver_options)} of the "
                         "solver; they are for method='and-or'")
+    if gather not in ("all", "rank0"):
+        raise ValueError(f"gather must be 'all' or 'rank0', got {gather!r}")
+    ranks = active_ranks(distributed, group)
+    if ranks is not None:
+        settings, baseline_kind = with_learned_baseline(model, x, target, settings)
+        shared = explain_on_ranks(ranks, model, x, target, method, settings, solver_options,
+                                  baseline_kind, gather)
+        if shared is None:  # gathered on rank 0 only
+            return None
+        if shared is not ALONE:
+            values, ands, split, recorded, names = shared
+            return _interactions_of_values(values, names, recorded, method, solver_options,
+                                           split=split, ands=ands)
     game = build_game(model, x, target, settings)
     return _interactions_of_values(game.values(), game.players.names, game.settings(), method,
                                    solver_options)
