@@ -54,9 +54,48 @@ def tracker_job(rank, out):
              targets=record["targets"])
 
 
+def fsdp_job(rank, out):
+    import harsanyi as hs
+    from models import mlp
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.fsdp import fully_shard
+
+    model = mlp(6, 3).float()
+    mesh = init_device_mesh("cpu", (2,))
+    for layer in (model[0], model[2]):  # each linear layer sharded: a forward all-gathers
+        fully_shard(layer, mesh=mesh)
+    fully_shard(model, mesh=mesh)
+    x = torch.randn(5, 6, generator=torch.Generator().manual_seed(0))
+    shared = hs.explain(model, x, method="and-or", tol=1e-6)   # uneven: 3 and 2 (+1 padding)
+    tracker = hs.DynamicsTracker(model, x[:3], torch.tensor([0, 1, 2]), tol=1e-4)
+    tracker.update(0)
+    np.savez(out / f"fsdp{rank}.npz", a=shared.and_interactions,
+             distribution=tracker.records[0]["distributions"]["and-or"].distribution)
+
+
+def crash_job(rank, out):
+    import os
+
+    import harsanyi as hs
+    from models import mlp
+
+    model = mlp(6, 2)
+    x = torch.randn(6, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    tracker = hs.DynamicsTracker(model, x, torch.tensor([0, 1] * 3), directory=out / "run",
+                                 tol=1e-3)
+    for epoch in range(3):
+        with torch.no_grad():
+            model[0].weight.add_(0.01)
+        if epoch == 2 and rank == 1:
+            os._exit(3)  # rank 1 dies before its third checkpoint
+        tracker.update(epoch)
+
+
 def run(rank, world, job, out):
+    import datetime
+
     dist.init_process_group("gloo", init_method=f"file://{out / 'store'}", rank=rank,
-                            world_size=world)
+                            world_size=world, timeout=datetime.timedelta(seconds=60))
     torch.set_num_threads(1)
     try:
         globals()[f"{job}_job"](rank, out)

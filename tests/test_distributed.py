@@ -61,6 +61,26 @@ def test_a_tracker_on_two_ranks_writes_each_checkpoint_once_as_one_process_would
     assert len(files) == 3 and not any(".tmp" in name for name in files), files
 
 
+def test_an_fsdp_model_does_not_deadlock_and_matches_one_process(tmp_path):
+    run_ranks("fsdp", tmp_path)
+    model = mlp(6, 3).float()
+    x = torch.randn(5, 6, generator=torch.Generator().manual_seed(0))
+    alone = hs.explain(model, x, method="and-or", tol=1e-6)
+    for rank in range(2):
+        found = np.load(tmp_path / f"fsdp{rank}.npz")
+        np.testing.assert_allclose(found["a"], alone.and_interactions, atol=1e-5)
+
+
+def test_a_rank_that_dies_loses_no_finished_checkpoint(tmp_path):
+    done = subprocess.run([sys.executable, str(WORKER), "crash", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    resumed = hs.DynamicsTracker.resume(tmp_path / "run")
+    assert sorted(resumed.records) == [0, 1]
+    files = sorted(p.name for p in (tmp_path / "run" / "checkpoints").iterdir())
+    assert files == ["epoch-00000000.npz", "epoch-00000001.npz"], files
+
+
 def test_distributed_true_needs_a_process_group():
     with pytest.raises(RuntimeError, match="init_process_group"):
         hs.explain(mlp(6, 3), torch.randn(2, 6, dtype=torch.float64), distributed=True)

@@ -21,7 +21,7 @@ from .contexts import ContextSampler, context_count, draw_pairs
 from .learned_baseline import with_learned_baseline
 from .masked_model import MaskedModel
 from .options import game_options, signature_with_options
-from .values import evaluation_mode
+from .values import evaluation_mode, without_gradients
 
 __all__ = ["multi_order"]
 
@@ -97,7 +97,7 @@ def multi_order(model, x, target=None, *, orders=BOTTLENECK_RATIOS, pairs=None, 
             f"than max_evaluations = {settings.max_evaluations:,}; use fewer samples, pairs, "
             "contexts or orders, or raise max_evaluations")
     estimate = _Estimate(masked, pair_array, ms, contexts, rng)
-    with evaluation_mode(model), torch.inference_mode(), masked.masking(), \
+    with evaluation_mode(model), without_gradients(model), masked.masking(), \
             progress_bar(planned, f"I^(m)(i,j) of {samples} x {pair_array.shape[1]} pairs",
                          settings.show_progress) as bar:
         masked.targets_tensor  # one pass over the unmasked inputs, before the coalitions

@@ -18,7 +18,8 @@ from .. import _core
 from .._progress import progress_bar
 from .outputs import check_batch_rows, checked_targets, logits_of
 
-__all__ = ["evaluation_mode", "random_state_kept", "flush_rows", "compute_values"]
+__all__ = ["evaluation_mode", "random_state_kept", "flush_rows", "compute_values",
+           "without_gradients"]
 
 # Logits of this many rows are turned into values at once.
 PENDING_ROWS = 1 << 15
@@ -36,6 +37,19 @@ def evaluation_mode(model):
     finally:
         for module in training:
             module.training = True
+
+
+def without_gradients(model):
+    """``torch.inference_mode()``, or ``torch.no_grad()`` for a model sharded by FSDP2
+    (``fully_shard``): it allocates its gathered parameters at the first forward, and
+    inference tensors made there could not be updated by its later, ordinary forwards."""
+    sharded = False
+    if isinstance(model, torch.nn.Module):
+        fsdp = getattr(torch.distributed, "fsdp", None) if torch.distributed.is_available() \
+            else None
+        kind = getattr(fsdp, "FSDPModule", None)
+        sharded = kind is not None and any(isinstance(m, kind) for m in model.modules())
+    return torch.no_grad() if sharded else torch.inference_mode()
 
 
 def random_state_kept(device=None):
@@ -79,7 +93,7 @@ def compute_values(game) -> tuple[np.ndarray, torch.Tensor | None]:
             game.value_function(logits, targets.index_select(0, sample)))
 
     description = f"v(S) for {game.n_samples} x 2^{n} subsets"
-    with evaluation_mode(game.model), torch.inference_mode(), game.masking(), \
+    with evaluation_mode(game.model), without_gradients(game.model), game.masking(), \
             progress_bar(total, description, game.show_progress) as bar:
         for batch, (start, stop, output) in enumerate(game.outputs()):
             if callable(game.output):
