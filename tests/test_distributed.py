@@ -1,5 +1,6 @@
 """Explaining and tracking under torch.distributed: 2 ranks (gloo on CPU, a file store on
-local disk) against one process."""
+local disk) against one process.  Each test starts its processes (about 10 s); the FSDP and
+Lightning ones run in ``make test-all``."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def test_a_tracker_on_two_ranks_writes_each_checkpoint_once_as_one_process_would
     assert len(files) == 3 and not any(".tmp" in name for name in files), files
 
 
+@pytest.mark.slow
 def test_an_fsdp_model_does_not_deadlock_and_matches_one_process(tmp_path):
     run_ranks("fsdp", tmp_path)
     model = mlp(6, 3).float()
@@ -79,6 +81,20 @@ def test_a_rank_that_dies_loses_no_finished_checkpoint(tmp_path):
     assert sorted(resumed.records) == [0, 1]
     files = sorted(p.name for p in (tmp_path / "run" / "checkpoints").iterdir())
     assert files == ["epoch-00000000.npz", "epoch-00000001.npz"], files
+
+
+@pytest.mark.slow
+def test_lightning_ddp_on_two_cpu_devices_records_every_checkpoint_once(tmp_path):
+    pytest.importorskip("lightning")
+    worker = Path(__file__).parent / "lightning_worker.py"
+    done = subprocess.run([sys.executable, str(worker), str(tmp_path)], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = [(tmp_path / f"lightning{rank}.txt").read_text() for rank in range(2)]
+    assert seen[0] == seen[1] and seen[0].splitlines()[0] == "0 1 2"
+    files = sorted(p.name for p in (tmp_path / "run" / "checkpoints").iterdir())
+    assert files == [f"epoch-0000000{e}.npz" for e in range(3)]
+    assert sorted(hs.DynamicsTracker.resume(tmp_path / "run").records) == [0, 1, 2]
 
 
 def test_distributed_true_needs_a_process_group():

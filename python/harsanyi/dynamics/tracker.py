@@ -13,7 +13,7 @@ import torch
 
 from .._validation import whole_number
 from ..models.explain import build_game
-from ..models.distributed import active_ranks
+from ..models.distributed import active_ranks, launched_rank
 from ..models.options import game_options, signature_with_options
 from ..transforms import and_interactions
 from .distribution import DYNAMICS_RATIO
@@ -110,8 +110,9 @@ class DynamicsTracker:
         self._latest_split = None  # (and, or) of the newest checkpoint: w* of the theory fit
         self._fit_cache = None  # results of analyses of the records, by their options
         self._phases_cache = {}
-        self._ranks = active_ranks(distributed, group)
-        writer = self._ranks is None or self._ranks.rank == 0
+        self._distributed, self._group = distributed, group
+        self._ranks = None  # found at the first checkpoint: Lightning starts the group later
+        writer = launched_rank(distributed) == 0
         self.store = None if directory is None or not writer else CheckpointStore(directory)
         if baselines is not None and (not isinstance(baselines, (list, tuple)) or not all(
                 isinstance(b, torch.nn.Module) for b in baselines)):
@@ -197,6 +198,9 @@ class DynamicsTracker:
         if self.model is None:
             raise ValueError("this tracker was resumed without a model: pass model= to "
                              "DynamicsTracker.resume to track new checkpoints")
+        self._ranks = active_ranks(self._distributed, self._group)
+        if self._ranks is not None and self._ranks.rank != 0:
+            self.store = None  # rank 0 alone writes
         record, values, split = measure_checkpoint(self, epoch)
         self.records[epoch] = record
         self._latest_values = (epoch, values)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
-__all__ = ["Ranks", "active_ranks", "select_samples"]
+__all__ = ["Ranks", "active_ranks", "select_samples", "launched_rank"]
 
 # How long ranks wait for each other at a barrier before naming the ones that did not come.
 BARRIER_TIMEOUT = datetime.timedelta(minutes=30)
@@ -79,6 +79,23 @@ def active_ranks(distributed=None, group=None) -> Ranks | None:
     if world == 1:
         return None
     return Ranks(group, torch.distributed.get_rank(group), world)
+
+
+def launched_rank(distributed=None) -> int:
+    """This process's rank as its launcher announced it (torchrun's ``RANK``; Lightning's
+    ``LOCAL_RANK`` on node ``NODE_RANK`` 0), before any process group exists; 0 without
+    one, or with ``distributed=False``."""
+    import os
+
+    if distributed is False:
+        return 0
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return torch.distributed.get_rank()
+    if "RANK" in os.environ:
+        return int(os.environ["RANK"])
+    if os.environ.get("NODE_RANK", "0") == "0":
+        return int(os.environ.get("LOCAL_RANK", "0"))
+    return 1  # another node: never the writer
 
 
 def select_samples(x, index: torch.Tensor, count: int):
