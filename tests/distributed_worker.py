@@ -22,10 +22,12 @@ def explain_job(rank, out):
     single = hs.explain(model, x[0])                               # one input: no split
     plain = hs.explain(model, x, target=[0, 1, 2, 0, 1])           # method "and", targets split
     first_only = hs.explain(model, x, gather="rank0")
+    sampled = hs.multi_order(model, x, orders=[1, 3], pairs=4, contexts=5, seed=3)
     np.savez(out / f"explain{rank}.npz", values=shared.values, a=shared.and_interactions,
              o=shared.or_interactions, targets=np.array(shared.settings["targets"]),
              lone=lone.and_interactions, single=single.and_interactions,
-             plain=plain.and_interactions, first_only_none=first_only is None)
+             plain=plain.and_interactions, first_only_none=first_only is None,
+             sampled=sampled.interactions, sampled_stderr=sampled.stderr)
 
 
 def tracker_job(rank, out):

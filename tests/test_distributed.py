@@ -26,7 +26,7 @@ def run_ranks(job: str, out: Path):
     assert done.returncode == 0, done.stderr[-3000:]
 
 
-def test_explain_on_two_ranks_equals_one_process(tmp_path):
+def test_explain_and_multi_order_on_two_ranks_equal_one_process(tmp_path):
     run_ranks("explain", tmp_path)
     model = mlp(6, 3)
     x = torch.randn(5, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
@@ -43,6 +43,10 @@ def test_explain_on_two_ranks_equals_one_process(tmp_path):
         np.testing.assert_allclose(found["plain"], hs.explain(model, x, target=[0, 1, 2, 0, 1])
                                    .and_interactions)
     assert not ranks[0]["first_only_none"] and ranks[1]["first_only_none"]
+    sampled = hs.multi_order(model, x, orders=[1, 3], pairs=4, contexts=5, seed=3)
+    for found in ranks:  # the same contexts whatever rank draws them
+        np.testing.assert_allclose(found["sampled"], sampled.interactions, atol=1e-12)
+        np.testing.assert_allclose(found["sampled_stderr"], sampled.stderr, atol=1e-12)
 
 
 def test_a_tracker_on_two_ranks_writes_each_checkpoint_once_as_one_process_would(tmp_path):

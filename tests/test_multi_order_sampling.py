@@ -56,7 +56,8 @@ def test_token_players_at_the_embedding_match_the_game():
 
 
 def test_sampled_estimates_are_unbiased_and_their_stderr_matches_the_spread():
-    model, x = mlp(10, 2, hidden=32), torch.randn(1, 10, dtype=torch.float64)
+    model = mlp(10, 2, hidden=32)
+    x = torch.randn(1, 10, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     pairs = [(0, 1), (3, 7)]
     exact = exact_of_pairs(hs.model_game(model, x).values(), np.array([pairs]), [3, 5])
     runs = [hs.multi_order(model, x, orders=[3, 5], pairs=pairs, contexts=20, seed=s)

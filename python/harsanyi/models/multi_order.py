@@ -18,6 +18,7 @@ from ..context_sizes import BOTTLENECK_RATIOS, orders_of
 from ..multi_order_result import MultiOrderInteractions
 from .baselines import describe_baseline
 from .contexts import ContextSampler, context_count, draw_pairs
+from .distributed import active_ranks
 from .learned_baseline import with_learned_baseline
 from .masked_model import MaskedModel
 from .options import game_options, signature_with_options
@@ -31,7 +32,8 @@ BLOCK_KEY_BYTES = 1 << 26
 
 
 def multi_order(model, x, target=None, *, orders=BOTTLENECK_RATIOS, pairs=None, contexts=100,
-                neighbourhood=2, seed=0, **options) -> MultiOrderInteractions:
+                neighbourhood=2, seed=0, distributed=None, group=None,
+                **options) -> MultiOrderInteractions:
     """Estimate the multi-order interactions I^(m)(i,j) of a model on inputs (theory.md §8).
 
     ``I^(m)(i,j) = E_{S ⊆ N\\{i,j}, |S| = m} [v(S∪{i,j}) - v(S∪{i}) - v(S∪{j}) + v(S)]``,
@@ -57,7 +59,15 @@ def multi_order(model, x, target=None, *, orders=BOTTLENECK_RATIOS, pairs=None, 
     neighbourhood : int or None, default 2
         Chebyshev distance, in cells, within which grid pairs are drawn (None: any pair).
     seed : int, default 0
-        Seed of the generator that draws pairs and contexts.
+        Seeds the pairs, and the contexts of each sample and order (their own generator
+        each, so the numbers do not depend on how the samples are shared out).
+    distributed : bool, optional
+        Under an initialised ``torch.distributed`` process group (None: whenever there is
+        one; False: never; True: require one), each rank estimates an equal share of the
+        samples and every rank gets the whole result.  Shared out, every coalition is
+        evaluated (no repeats dropped) so that the ranks make the same forward calls.
+    group : ProcessGroup, optional
+        The group to share with.
     **options
         How x is masked and read, as for :func:`harsanyi.model_game` (``players``,
         ``baseline``, ``data``, ``output``, ``batch_size``, ``device``, ``show_progress``,
@@ -96,18 +106,28 @@ def multi_order(model, x, target=None, *, orders=BOTTLENECK_RATIOS, pairs=None, 
             f"(over {len(ms)} orders) x 4 coalitions is {planned:,} model evaluations, more "
             f"than max_evaluations = {settings.max_evaluations:,}; use fewer samples, pairs, "
             "contexts or orders, or raise max_evaluations")
-    estimate = _Estimate(masked, pair_array, ms, contexts, rng)
+    ranks = active_ranks(distributed, group)
+    index, real = ranks.share(samples) if ranks is not None else (torch.arange(samples), samples)
+    estimate = _Estimate(masked, pair_array, ms, contexts, seed, index.numpy(),
+                         dedupe=ranks is None)
     with evaluation_mode(model), without_gradients(model), masked.masking(), \
-            progress_bar(planned, f"I^(m)(i,j) of {samples} x {pair_array.shape[1]} pairs",
+            progress_bar(planned * len(index) // samples,
+                         f"I^(m)(i,j) of {len(index)} x {pair_array.shape[1]} pairs",
                          settings.show_progress) as bar:
         masked.targets_tensor  # one pass over the unmasked inputs, before the coalitions
         for k, m in enumerate(ms):
             estimate.order(k, int(m), bar)
+    parts = {"mean": estimate.mean[:real], "stderr": estimate.stderr[:real],
+             "mean_abs": estimate.mean_abs[:real],
+             "evaluations": np.array([estimate.evaluations])}
+    if ranks is not None:
+        shares = ranks.gather(parts)
+        parts = {key: np.concatenate([share[key] for share in shares]) for key in parts}
     return MultiOrderInteractions(
-        interactions=estimate.mean, stderr=estimate.stderr, mean_abs=estimate.mean_abs,
+        interactions=parts["mean"], stderr=parts["stderr"], mean_abs=parts["mean_abs"],
         pairs=pair_array, orders=ms, n_players=n, contexts=counts,
         exact=np.array([context_count(n, int(m), contexts)[1] for m in ms]),
-        evaluations=estimate.evaluations,
+        evaluations=int(parts["evaluations"].sum()),
         settings={"players": masked.players.describe(),
                   "baseline": describe_baseline(baseline_kind or settings.baseline),
                   "output": settings.output if isinstance(settings.output, str) else "callable",
@@ -120,43 +140,47 @@ multi_order.__signature__ = signature_with_options(multi_order)
 
 
 class _Estimate:
-    """The running estimate: Δv over each order's contexts, block by block."""
+    """The running estimate for the samples `samples`: Δv over each order's contexts,
+    sample by sample, each (sample, order) drawing from its own seeded generator, so that
+    any split of the samples (between ranks) gives the same numbers."""
 
-    def __init__(self, masked: MaskedModel, pairs: np.ndarray, ms, contexts: int, rng):
-        self.masked, self.rng, self.contexts = masked, rng, contexts
-        samples, count = pairs.shape[:2]
-        self.unit_pairs = pairs.reshape(-1, 2)
-        self.unit_sample = np.repeat(np.arange(samples), count)
-        shape = (samples, len(ms), count)
+    def __init__(self, masked: MaskedModel, pairs: np.ndarray, ms, contexts: int, seed,
+                 samples: np.ndarray, dedupe: bool = True):
+        self.masked, self.pairs, self.contexts, self.seed = masked, pairs, contexts, seed
+        self.samples, self.dedupe = samples, dedupe
+        shape = (len(samples), len(ms), pairs.shape[1])
         self.mean, self.stderr, self.mean_abs = np.zeros(shape), np.zeros(shape), np.zeros(shape)
         self.evaluations = 0
 
     def order(self, k: int, m: int, bar) -> None:
-        n = self.masked.n_players
-        sampler = ContextSampler(n, m, self.contexts, self.rng)
-        c = sampler.count
-        units = max(1, min(BLOCK_ROWS // (4 * c), BLOCK_KEY_BYTES // (4 * c * max(n, 1))))
-        total = len(self.unit_pairs)
-        for start in range(0, total, units):
-            stop = min(start + units, total)
-            present = sampler.coalitions(self.unit_pairs[start:stop])  # (u, C, 4, n)
-            sample = np.repeat(self.unit_sample[start:stop], 4 * c)
-            v = self._values(sample, present.reshape(-1, n)).reshape(stop - start, c, 4)
-            delta = v[..., 0] - v[..., 1] - v[..., 2] + v[..., 3]  # (u, C)
-            shape = self.mean.shape
-            b, p = np.divmod(np.arange(start, stop), shape[2])
-            self.mean[b, k, p] = delta.mean(axis=1)
-            self.mean_abs[b, k, p] = np.abs(delta).mean(axis=1)
-            if not sampler.exact and c > 1:
-                self.stderr[b, k, p] = delta.std(axis=1, ddof=1) / np.sqrt(c)
-            bar.update(present.shape[0] * c * 4)
+        n, count = self.masked.n_players, self.pairs.shape[1]
+        for row, b in enumerate(self.samples):
+            rng = np.random.default_rng([self.seed, k, int(b)])
+            sampler = ContextSampler(n, m, self.contexts, rng)
+            c = sampler.count
+            units = max(1, min(BLOCK_ROWS // (4 * c), BLOCK_KEY_BYTES // (4 * c * max(n, 1))))
+            for start in range(0, count, units):
+                stop = min(start + units, count)
+                present = sampler.coalitions(self.pairs[b, start:stop])  # (u, C, 4, n)
+                sample = np.full(present.shape[0] * c * 4, b)
+                v = self._values(sample, present.reshape(-1, n)).reshape(stop - start, c, 4)
+                delta = v[..., 0] - v[..., 1] - v[..., 2] + v[..., 3]  # (u, C)
+                self.mean[row, k, start:stop] = delta.mean(axis=1)
+                self.mean_abs[row, k, start:stop] = np.abs(delta).mean(axis=1)
+                if not sampler.exact and c > 1:
+                    self.stderr[row, k, start:stop] = delta.std(axis=1, ddof=1) / np.sqrt(c)
+                bar.update(present.shape[0] * c * 4)
 
     def _values(self, sample: np.ndarray, present: np.ndarray) -> np.ndarray:
-        """v of each (sample, coalition) row, each distinct row evaluated once."""
-        keys = np.concatenate([sample[:, None].astype(">i8").view(np.uint8),
-                               np.packbits(present, axis=1)], axis=1)
-        keys = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1]))).ravel()
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        """v of each (sample, coalition) row, each distinct row evaluated once (every row
+        when ranks share the work: they must make the same number of forward calls)."""
+        if self.dedupe:
+            keys = np.concatenate([sample[:, None].astype(">i8").view(np.uint8),
+                                   np.packbits(present, axis=1)], axis=1)
+            keys = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1]))).ravel()
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        else:
+            first, inverse = np.arange(len(sample)), np.arange(len(sample))
         masked, size = self.masked, self.masked.batch_size
         device = masked.device
         rows = torch.from_numpy(present[first]).to(device)
