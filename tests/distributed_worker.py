@@ -93,6 +93,28 @@ def crash_job(rank, out):
         tracker.update(epoch)
 
 
+def checkpoints_job(rank, out):
+    import harsanyi as hs
+    from models import mlp
+
+    torch.manual_seed(0)
+    paths = []
+    if rank == 0:
+        model = mlp(6, 2)
+        for epoch in range(3):
+            with torch.no_grad():
+                model[0].weight.mul_(1.1)
+            torch.save(model.state_dict(), out / f"state{epoch}.pt")
+    dist.barrier()
+    paths = [out / f"state{epoch}.pt" for epoch in range(3)]
+    x = torch.randn(4, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    tracker = hs.track_checkpoints(lambda: mlp(6, 2), paths, x, torch.tensor([0, 1, 0, 1]),
+                                   directory=out / "run", tol=1e-4, warm_start=False)
+    np.savez(out / f"checkpoints{rank}.npz", epochs=tracker.epochs,
+             distribution=np.stack([tracker.records[e]["distributions"]["and-or"].distribution
+                                    for e in tracker.epochs]))
+
+
 def run(rank, world, job, out):
     import datetime
 

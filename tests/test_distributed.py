@@ -101,6 +101,22 @@ def test_lightning_ddp_on_two_cpu_devices_records_every_checkpoint_once(tmp_path
     assert sorted(hs.DynamicsTracker.resume(tmp_path / "run").records) == [0, 1, 2]
 
 
+def test_saved_checkpoints_are_shared_out_between_ranks(tmp_path):
+    run_ranks("checkpoints", tmp_path)
+    x = torch.randn(4, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    alone = hs.track_checkpoints(lambda: mlp(6, 2), [tmp_path / f"state{e}.pt" for e in range(3)],
+                                 x, torch.tensor([0, 1, 0, 1]), tol=1e-4, warm_start=False)
+    want = np.stack([alone.records[e]["distributions"]["and-or"].distribution for e in range(3)])
+    for rank in range(2):
+        found = np.load(tmp_path / f"checkpoints{rank}.npz")
+        assert found["epochs"].tolist() == [0, 1, 2]
+        np.testing.assert_allclose(found["distribution"], want, atol=1e-6)
+    resumed = hs.DynamicsTracker.resume(tmp_path / "run")
+    assert sorted(resumed.records) == [0, 1, 2]
+    np.testing.assert_allclose(resumed.records[2]["distributions"]["and-or"].distribution,
+                               want[2], atol=1e-6)
+
+
 def test_distributed_true_needs_a_process_group():
     with pytest.raises(RuntimeError, match="init_process_group"):
         hs.explain(mlp(6, 3), torch.randn(2, 6, dtype=torch.float64), distributed=True)
