@@ -81,7 +81,8 @@ def main() -> None:
     print(f"tracker.update, {PROBES} probes, n = {PLAYERS}, AND-OR (tol 1e-2), one thread per "
           f"rank, median of {CHECKPOINTS} checkpoints:\n")
     print_table(["ranks", "time per update", "speed-up"],
-                [["1", format_seconds(one), "1.00×"], ["2", format_seconds(two), f"{one / two:.2f}×"]])
+                [["1", format_seconds(one), "1.00×"],
+                 ["2", format_seconds(two), f"{one / two:.2f}×"]])
     print("\n(target: 2 ranks at least 1.7x faster than 1 on this 2-core machine)")
     print(f"gathering a checkpoint's shares (values and split of {PROBES} probes): "
           f"{format_seconds(second['gather'])}; writing one checkpoint file: "

@@ -73,7 +73,8 @@ def main() -> None:
                      "—" if optimum is None else f"{float(ours.objective[0]) / optimum:.9f}",
                      f"{sgd_objective:.4f}" if steps == SGD_STEPS else "—",
                      ("~" if steps < SGD_STEPS else "") + format_seconds(t_sgd),
-                     "—" if t_lp is None else f"{t_lp / t_ours:,.1f}×", f"{t_sgd / t_ours:,.1f}×"])
+                     "—" if t_lp is None else f"{t_lp / t_ours:,.1f}×",
+                     f"{t_sgd / t_ours:,.1f}×"])
         print(" | ".join(rows[-1]), flush=True)
     print()
     print_table(["n", "models", "ours (exact)", "gap", "time", "HiGHS dense", "time",

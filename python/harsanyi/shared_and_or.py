@@ -71,9 +71,10 @@ class SharedAndOrResult:
 
     def __repr__(self) -> str:
         m = self.and_interactions.shape[0]
+        gap = np.nanmax(np.atleast_1d(self.gap)) if self.solver == "exact" else float("nan")
         return (f"SharedAndOrResult(solver={self.solver!r}, models={m}, inputs="
                 f"{int(np.size(self.objective))}, objective={np.sum(self.objective):.6g}, "
-                f"max gap={np.nanmax(np.atleast_1d(self.gap)) if self.solver == 'exact' else float('nan'):.2g})")
+                f"max gap={gap:.2g})")
 
 
 def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
@@ -179,7 +180,8 @@ def _exact(games, tau, bound, alpha, show_progress):
 
 
 def _objective(a, o, alpha):
-    """Σ_S max_i|a_i| + Σ_S max_i|o_i| + α Σ_i(‖a_i‖₁ + ‖o_i‖₁) per input; a, o: (m, B, 2^n)."""
+    """Σ_S max_i|a_i| + Σ_S max_i|o_i| + α Σ_i(‖a_i‖₁ + ‖o_i‖₁) per input, for a and o of
+    shape (m, B, 2^n)."""
     return (np.abs(a).max(axis=0).sum(-1) + np.abs(o).max(axis=0).sum(-1)
             + alpha * (np.abs(a).sum(axis=(0, 2)) + np.abs(o).sum(axis=(0, 2))))
 

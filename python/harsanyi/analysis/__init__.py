@@ -28,7 +28,7 @@ from .metrics import (
 )
 
 __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_ratio",
-           "shared_ratio", "discrimination_power", "salient_count", "pairwise_interactions", "orders_of",
-           "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility", "disentanglement",
-           "shared_share", "generalization", "Generalization", "confusing_samples",
-           "ConfusingSamples", "layerwise_change", "layerwise_knowledge"]
+           "shared_ratio", "discrimination_power", "salient_count", "pairwise_interactions",
+           "orders_of", "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility",
+           "disentanglement", "shared_share", "generalization", "Generalization",
+           "confusing_samples", "ConfusingSamples", "layerwise_change", "layerwise_knowledge"]

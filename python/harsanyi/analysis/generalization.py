@@ -151,7 +151,8 @@ def confusing_samples(results_per_model, baseline_results, top: float = 0.1,
     for result, baselines in zip(results, per_model):
         found = generalization(result, baselines, ratio)
         high = subset_sizes(found.n_players) >= min_order
-        total = sum((found.strength[k] * (found.labels[k] >= 0))[:, high].sum(1) for k in found.labels)
+        total = sum((found.strength[k] * (found.labels[k] >= 0))[:, high].sum(1)
+                    for k in found.labels)
         bad = sum((found.strength[k] * (found.labels[k] == NOT_GENERALIZABLE))[:, high].sum(1)
                   for k in found.labels)
         scores.append(np.divide(bad, total, out=np.full(len(total), np.nan), where=total > 0))

@@ -38,8 +38,9 @@ def _explicit_pairs(pairs, n: int) -> np.ndarray:
                          f"shape {listed.shape} of dtype {listed.dtype}")
     if len(listed) == 0:
         raise ValueError("pairs lists no pair; give at least one (i, j)")
-    if np.any((listed < 0) | (listed >= n)):
-        raise ValueError(f"pair players must lie in 0..{n - 1}, got {listed[(listed < 0).any(1) | (listed >= n).any(1)][0].tolist()}")
+    outside = ((listed < 0) | (listed >= n)).any(axis=1)
+    if outside.any():
+        raise ValueError(f"pair players must lie in 0..{n - 1}, got {listed[outside][0].tolist()}")
     same = listed[:, 0] == listed[:, 1]
     if np.any(same):
         raise ValueError(f"a pair needs two different players, got {listed[same][0].tolist()}")

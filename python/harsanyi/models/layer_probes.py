@@ -67,7 +67,8 @@ def fit_probe(probed: ProbedLayer, x, y, classes: int, l2: float = 1e-4,
 
     def closure():
         optimiser.zero_grad()
-        loss = torch.nn.functional.cross_entropy(probe(features), y) + l2 * probe.weight.square().sum()
+        loss = torch.nn.functional.cross_entropy(probe(features), y) \
+            + l2 * probe.weight.square().sum()
         loss.backward()
         return loss
 

@@ -17,7 +17,7 @@ from .top import plot_top
 
 __all__ = ["plot_top", "plot_orders", "plot_order_bars", "plot_losses", "plot_order_heatmap",
            "plot_ratio_vs_sigma2", "figure_overview", "figure_theory", "figure_ratio",
-           "figure_heatmap", "plot_sigma2", "figure_sigma2", "plot_strength_curves", "plot_explanation_curves",
-           "plot_multi_order_strength", "plot_attack_utility", "plot_shared_share",
-           "plot_generalization_by_order", "plot_layerwise",
+           "figure_heatmap", "plot_sigma2", "figure_sigma2", "plot_strength_curves",
+           "plot_explanation_curves", "plot_multi_order_strength", "plot_attack_utility",
+           "plot_shared_share", "plot_generalization_by_order", "plot_layerwise",
            "figure_generalization"]
