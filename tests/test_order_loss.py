@@ -78,3 +78,17 @@ def test_bad_input_is_refused_clearly(low, high, y, kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         hs.order_loss(mlp(4, 2), torch.randn(2, 4, dtype=torch.float64), torch.tensor(y),
                       low, high, **kwargs)
+
+
+def test_token_players_at_an_embedding_get_gradients():
+    from models import TinyText
+
+    model = TinyText()
+    x = {"input_ids": torch.tensor([[1, 4, 7, 2, 9], [3, 3, 5, 6, 1]]),
+         "attention_mask": torch.ones(2, 5)}
+    loss = hs.order_loss(model, x, torch.tensor([0, 2]), 0.2, 0.6, players=hs.players.tokens(5),
+                         embedding=model.embed, baseline="zero",
+                         generator=torch.Generator().manual_seed(1))
+    loss.backward()
+    assert torch.isfinite(loss) and model.embed.weight.grad.abs().sum() > 0
+    assert model.head.weight.grad.abs().sum() > 0
