@@ -120,3 +120,27 @@ def test_a_probe_that_cannot_fit_is_refused():
     data = (torch.randn(16, 4), torch.randint(0, 2, (16,)))
     with pytest.raises(RuntimeError, match="probe did not fit"):
         hs.layerwise_knowledge(model, data[0][:2], [0, 1], layers=["1"], probe_data=data)
+
+
+def test_salient_iou_per_order_against_sets():
+    rng = np.random.default_rng(5)
+    a, b = pair(rng), pair(rng)
+    got = hs.analysis.salient_iou(a, b)
+    sizes = hs.subset_sizes(4)
+
+    def salient(p):
+        joined = np.concatenate([p[0][:, 1:], p[1][:, 1:]], axis=1)
+        peak = np.abs(joined).max(axis=1, keepdims=True)
+        return {(b_, k, s + 1) for b_, col in zip(*np.nonzero(np.abs(joined) >= 0.05 * peak))
+                for k, s in [divmod(col, 15)]}
+
+    sa, sb = salient(a), salient(b)
+    for order in range(1, 5):
+        for k in range(2):
+            pa = {x for x in sa if x[1] == k and sizes[x[2]] == order}
+            pb = {x for x in sb if x[1] == k and sizes[x[2]] == order}
+            want = len(pa & pb) / len(pa | pb) if pa | pb else np.nan
+            np.testing.assert_allclose(got[order - 1, k], want, equal_nan=True)
+    assert np.allclose(hs.analysis.salient_iou(a, a)[~np.isnan(got)], 1)
+    with pytest.raises(ValueError, match="same inputs"):
+        hs.analysis.salient_iou(a, a[0])

@@ -15,7 +15,7 @@ from .multi_order import (
     pairwise_interactions,
 )
 from .generalization import ConfusingSamples, Generalization, confusing_samples, generalization
-from .layerwise import layerwise_change, layerwise_knowledge
+from .layerwise import layerwise_change, layerwise_knowledge, salient_iou
 from .shared import shared_share
 from .metrics import (
     cover_ratio,
@@ -31,4 +31,5 @@ __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_rati
            "shared_ratio", "discrimination_power", "salient_count", "pairwise_interactions",
            "orders_of", "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility",
            "disentanglement", "shared_share", "generalization", "Generalization",
-           "confusing_samples", "ConfusingSamples", "layerwise_change", "layerwise_knowledge"]
+           "confusing_samples", "ConfusingSamples", "layerwise_change", "layerwise_knowledge",
+           "salient_iou"]

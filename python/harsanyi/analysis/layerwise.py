@@ -13,7 +13,7 @@ from ..layerwise_result import LayerwiseKnowledge
 from ..subsets import subset_sizes
 from .metrics import SALIENT_RATIO, _kind_parts, _salient
 
-__all__ = ["layerwise_change", "layerwise_knowledge"]
+__all__ = ["layerwise_change", "layerwise_knowledge", "salient_iou"]
 
 
 def layerwise_change(per_layer: dict, ratio: float = SALIENT_RATIO) -> LayerwiseKnowledge:
@@ -96,3 +96,31 @@ def layerwise_knowledge(model, x, y, layers, *, probe_data, noise_bound: float =
     per_layer = layer_interactions(model, x, y, layers, probe_data, noise_bound=noise_bound,
                                    **options)
     return layerwise_change(per_layer, ratio)
+
+
+def salient_iou(result_a, result_b, ratio: float = SALIENT_RATIO) -> np.ndarray:
+    """Per order and kind, the IoU of two explanations' salient sets, pooled over samples
+    (theory.md §11: the same layer of two models, or two layers of one).
+
+    Returns
+    -------
+    ndarray, shape (n, 2)
+        Orders 1..n, AND then OR; NaN where neither has a salient pattern of that order.
+    """
+    parts = [_kind_parts(result_a), _kind_parts(result_b)]
+    if any(set(p) != {"and", "or"} for p in parts) or \
+            parts[0]["and"].shape != parts[1]["and"].shape:
+        raise ValueError("salient_iou compares two AND-OR explanations of the same inputs")
+    width = parts[0]["and"].shape[1]
+    n = (width + 1).bit_length() - 1
+    sizes = subset_sizes(n)[1:]
+    kept = [_salient(np.concatenate([p["and"], p["or"]], axis=1), ratio) for p in parts]
+    out = np.full((n, 2), np.nan)
+    for j in range(2):
+        a, b = (k[:, j * width:(j + 1) * width] for k in kept)
+        for order in range(1, n + 1):
+            at = sizes == order
+            union = (a[:, at] | b[:, at]).sum()
+            if union:
+                out[order - 1, j] = (a[:, at] & b[:, at]).sum() / union
+    return out
