@@ -149,8 +149,10 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
         options.update(lr=lr, iterations=iterations, momentum=momentum)
     a, o, noise, shared, objective, lower, converged = parts
     scale = np.maximum(np.abs(objective), np.abs(lower))
-    gap = np.divide(objective - lower, scale, out=np.zeros(count), where=scale > 0) \
-        if solver == "exact" else np.full(count, np.nan)
+    gap = np.full(count, np.nan)
+    if solver == "exact":
+        gap = np.maximum(np.divide(objective - lower, scale, out=np.zeros(count),
+                                   where=scale > 0), 0.0)
     gamma = (and_values(a) - or_values(o)) / 2
 
     def per_model(x):
@@ -161,8 +163,7 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
 
     return SharedAndOrResult(
         per_model(a), per_model(o), per_model(noise), per_model(gamma), per_input(shared),
-        per_input(objective), per_input(lower), per_input(np.maximum(gap, 0) if solver == "exact"
-                                                          else gap),
+        per_input(objective), per_input(lower), per_input(gap),
         per_input(converged), tau.reshape((m,) + batch_shape), bound, solver, options)
 
 

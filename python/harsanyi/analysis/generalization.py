@@ -62,14 +62,12 @@ def generalization(result, baseline_results, ratio: float = SALIENT_RATIO) -> Ge
         raise ValueError("generalization needs at least one baseline model's interactions")
     _check_same_inputs(result, baseline_results)
     target = _kind_parts(result)
-    salient_target = _salient(np.concatenate(list(target.values()), axis=1), ratio)
-    salient_base = [_salient(np.concatenate(list(_kind_parts(b).values()), axis=1), ratio)
-                    for b in baseline_results]
-    signs = [np.sign(np.concatenate(list(_kind_parts(b).values()), axis=1))
-             for b in baseline_results]
     joined = np.concatenate(list(target.values()), axis=1)
-    agree = np.logical_or.reduce([s & (np.sign(joined) == sign)
-                                  for s, sign in zip(salient_base, signs)])
+    salient_target = _salient(joined, ratio)
+    agree = np.zeros(joined.shape, bool)
+    for other in baseline_results:
+        theirs = np.concatenate(list(_kind_parts(other).values()), axis=1)
+        agree |= _salient(theirs, ratio) & (np.sign(theirs) == np.sign(joined))
     labels = np.where(salient_target, np.where(agree, GENERALIZABLE, NOT_GENERALIZABLE),
                       NOT_SALIENT).astype(np.int8)
     size = np.abs(joined) * salient_target

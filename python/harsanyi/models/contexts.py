@@ -8,6 +8,7 @@ otherwise.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 from math import comb
 
@@ -100,6 +101,16 @@ def context_count(n: int, m: int, contexts: int) -> tuple[int, bool]:
     return (total, True) if total <= contexts else (contexts, False)
 
 
+@lru_cache(maxsize=64)
+def _enumerated_positions(n: int, m: int) -> np.ndarray:
+    """Every context of size m as positions among the n - 2 other players, shared by all
+    pairs and samples (built once: a sampler is made per sample and order)."""
+    positions = np.array(list(combinations(range(n - 2), m)), dtype=np.int64)
+    positions = positions.reshape(comb(n - 2, m), m)
+    positions.setflags(write=False)
+    return positions
+
+
 class ContextSampler:
     """Coalitions S, S∪{i}, S∪{j}, S∪{i,j} for blocks of pairs at one order m.
 
@@ -117,9 +128,7 @@ class ContextSampler:
     def __init__(self, n: int, m: int, contexts: int, rng):
         self.n, self.m, self.rng = n, m, rng
         self.count, self.exact = context_count(n, m, contexts)
-        # Enumerated contexts as positions among the n - 2 other players, shared by all pairs.
-        self._positions = np.array(list(combinations(range(n - 2), m)), dtype=np.int64) \
-            .reshape(self.count, m) if self.exact else None
+        self._positions = _enumerated_positions(n, m) if self.exact else None
 
     def contexts(self, pairs: np.ndarray) -> np.ndarray:
         """Players of every context of every pair, shape (U, C, m), for pairs (U, 2)."""

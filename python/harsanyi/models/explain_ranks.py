@@ -22,12 +22,11 @@ PER_GAME = ("and_interactions", "or_interactions", "gamma", "noise", "objective"
 
 
 def _per_sample(value, index, count):
-    """`value` restricted to the samples `index` when it has one entry per sample."""
-    if isinstance(value, torch.Tensor) and value.ndim >= 1 and value.shape[0] == count:
-        return value.index_select(0, index.to(value.device))
+    """`value` (a target or a baseline) restricted to the samples `index` when it has one
+    entry per sample."""
     if isinstance(value, (list, tuple, np.ndarray)) and len(value) == count and count > 1:
-        return torch.as_tensor(np.asarray(value))[index]
-    return value
+        value = torch.as_tensor(np.asarray(value))
+    return select_samples(value, index, count) if isinstance(value, torch.Tensor) else value
 
 
 def explain_on_ranks(ranks: Ranks, model, x, target, method, options, solver_options,
