@@ -57,7 +57,7 @@ bench: $(VENV)/.built $(VENV)/.test-deps
 asan: $(VENV)/.built $(VENV)/.test-deps
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer -fopenmp -Wall -Wextra -Icsrc \
-	    tests/c/test_kernels.c $(KERNEL_SOURCES) -lm -o build-asan-kernels
+	    tests/c/test_kernels.c tests/c/test_shared_kernels.c $(KERNEL_SOURCES) -lm -o build-asan-kernels
 	ASAN_OPTIONS=detect_leaks=1 ./build-asan-kernels
 	rm -rf build-asan && mkdir -p build-asan
 	cp -r python/harsanyi build-asan/ && rm -f build-asan/harsanyi/_core*.so
@@ -72,7 +72,7 @@ asan: $(VENV)/.built $(VENV)/.test-deps
 	    tests/test_and_or.py tests/test_theory.py tests/test_log_odds.py'
 
 valgrind:
-	$(CC) -O1 -g -fopenmp -Wall -Wextra -Icsrc tests/c/test_kernels.c $(KERNEL_SOURCES) \
+	$(CC) -O1 -g -fopenmp -Wall -Wextra -Icsrc tests/c/test_kernels.c tests/c/test_shared_kernels.c $(KERNEL_SOURCES) \
 	    -lm -o build-valgrind-kernels
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    ./build-valgrind-kernels

@@ -16,6 +16,7 @@
 #include "indices.h"
 #include "order_stats.h"
 #include "and_or.h"
+#include "shared_and_or.h"
 #include "theory.h"
 #include "log_odds.h"
 
@@ -234,11 +235,9 @@ static PyObject *py_player_values(PyObject *self, PyObject *args) {
             return NULL;
         extra = PyArray_DATA((PyArrayObject *)extra_obj);
     }
-    {
-        PyArrayObject *arrays[3] = {m, extra ? (PyArrayObject *)extra_obj : m, out};
-        const char *names[3] = {"interactions", "or_interactions", "out"};
-        if (check_apart(3, arrays, names, 2)) return NULL;
-    }
+    PyArrayObject *arrays[3] = {m, extra ? (PyArrayObject *)extra_obj : m, out};
+    const char *names[3] = {"interactions", "or_interactions", "out"};
+    if (check_apart(3, arrays, names, 2)) return NULL;
     if (index != HS_SHAPLEY && index != HS_BANZHAF) {
         PyErr_Format(PyExc_ValueError, "unknown player value %d", index);
         return NULL;
@@ -307,12 +306,10 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
                                       .writeable = 1}) ||
         check_array(thr, (array_spec){.name = "threshold", .type = TYPE_F64, .count = batch}))
         return NULL;
-    {
-        PyArrayObject *arrays[6] = {inter, thr, pos, neg, abs_, cnt};
-        const char *all_names[6] = {"interactions", "threshold", "positive", "negative",
-                                    "absolute", "count"};
-        if (check_apart(6, arrays, all_names, 2)) return NULL;
-    }
+    PyArrayObject *arrays[6] = {inter, thr, pos, neg, abs_, cnt};
+    const char *all_names[6] = {"interactions", "threshold", "positive", "negative",
+                                "absolute", "count"};
+    if (check_apart(6, arrays, all_names, 2)) return NULL;
     Py_BEGIN_ALLOW_THREADS
     status = BY_TYPE(type, hs_order_stats, PyArray_DATA(inter), batch, n, PyArray_DATA(thr),
                      PyArray_DATA(pos), PyArray_DATA(neg), PyArray_DATA(abs_), PyArray_DATA(cnt));
@@ -323,30 +320,27 @@ static PyObject *py_order_stats(PyObject *self, PyObject *args) {
 
 /* -- AND-OR decomposition -------------------------------------------------- */
 
-/* Checks float64 arrays of the given counts, in order; raises and returns -1 at the first
-   that does not fit. */
+/* Checks float64 arrays of the given counts, in order, writeable from `writeable_from`
+   on, and from `apart_from` on (if >= 0) apart from all others; raises and returns -1 at
+   the first that does not fit. */
 static int check_f64_arrays(int count, PyArrayObject **arrays, const char **names,
-                            const hs_index *sizes, int writeable_from) {
+                            const hs_index *sizes, int writeable_from, int apart_from) {
     for (int k = 0; k < count; ++k)
         if (check_array(arrays[k], (array_spec){.name = names[k], .type = TYPE_F64,
                                                 .count = sizes[k],
                                                 .writeable = k >= writeable_from}))
             return -1;
-    return 0;
+    return apart_from >= 0 ? check_apart(count, arrays, names, apart_from) : 0;
 }
 
 /* A start for the PDHG from None or (and_start, or_start, dual_start, weight); 0 or -1. */
-static int pdhg_start(PyObject *arg, hs_index batch, int n, hs_pdhg_start *start,
-                      int *given, PyArrayObject **a) {
+static int pdhg_start(PyObject *arg, hs_pdhg_start *start, int *given, PyArrayObject **a) {
     *given = arg != Py_None;
     if (!*given) return 0;
     if (!PyArg_ParseTuple(arg, "O!O!O!O!;start must be (and, or, dual, weight) arrays",
                           &PyArray_Type, &a[0], &PyArray_Type, &a[1], &PyArray_Type, &a[2],
                           &PyArray_Type, &a[3]))
         return -1;
-    const char *names[4] = {"and_start", "or_start", "dual_start", "weight_start"};
-    const hs_index sizes[4] = {batch << n, batch << n, batch << n, batch};
-    if (check_f64_arrays(4, a, names, sizes, 4)) return -1;
     start->and_start = PyArray_DATA(a[0]);
     start->or_start = PyArray_DATA(a[1]);
     start->dual_start = PyArray_DATA(a[2]);
@@ -369,21 +363,16 @@ static PyObject *py_and_or_pdhg(PyObject *self, PyObject *args) {
         return NULL;
     if (check_game(v, "values", TYPE_F64, &n, &batch)) return NULL;
     const hs_index count = batch << n;
-    PyArrayObject *arrays[6] = {tau, a, o, noise, dual, info};
-    const char *names[6] = {"tau", "and_out", "or_out", "noise_out", "dual_out", "info"};
-    const hs_index sizes[6] = {batch, count, count, count, count, batch * HS_INFO_FIELDS};
-    if (check_f64_arrays(6, arrays, names, sizes, 1) ||
-        pdhg_start(start_arg, batch, n, &start, &given, starts))
-        return NULL;
-    {
-        PyArrayObject *all[11] = {v, tau, given ? starts[0] : v, given ? starts[1] : v,
-                                  given ? starts[2] : v, given ? starts[3] : v,
-                                  a, o, noise, dual, info};
-        const char *all_names[11] = {"values", "tau", "and_start", "or_start", "dual_start",
-                                     "weight_start", "and_out", "or_out", "noise_out",
-                                     "dual_out", "info"};
-        if (check_apart(11, all, all_names, 6)) return NULL;
-    }
+    if (pdhg_start(start_arg, &start, &given, starts)) return NULL;
+    PyArrayObject *arrays[11] = {v, tau, given ? starts[0] : v, given ? starts[1] : v,
+                                 given ? starts[2] : v, given ? starts[3] : v, a, o, noise,
+                                 dual, info};
+    const char *names[11] = {"values", "tau", "and_start", "or_start", "dual_start",
+                             "weight_start", "and_out", "or_out", "noise_out", "dual_out",
+                             "info"};
+    const hs_index sizes[11] = {count, batch, count, count, count, given ? batch : count,
+                                count, count, count, count, batch * HS_INFO_FIELDS};
+    if (check_f64_arrays(11, arrays, names, sizes, 6, 6)) return NULL;
     Py_BEGIN_ALLOW_THREADS
     status = hs_and_or_pdhg(PyArray_DATA(v), PyArray_DATA(tau), PyArray_DATA(a), PyArray_DATA(o),
                             PyArray_DATA(noise), PyArray_DATA(dual), batch, n, &options,
@@ -405,20 +394,49 @@ static PyObject *py_and_or_sgd(PyObject *self, PyObject *args) {
         return NULL;
     if (check_game(v, "values", TYPE_F64, &n, &batch)) return NULL;
     const hs_index count = batch << n;
-    PyArrayObject *arrays[5] = {tau, a, o, noise, objective};
-    const char *names[5] = {"tau", "and_out", "or_out", "noise_out", "objective"};
-    const hs_index sizes[5] = {batch, count, count, count, batch};
-    if (check_f64_arrays(5, arrays, names, sizes, 1)) return NULL;
-    {
-        PyArrayObject *all[6] = {v, tau, a, o, noise, objective};
-        const char *all_names[6] = {"values", "tau", "and_out", "or_out", "noise_out",
-                                    "objective"};
-        if (check_apart(6, all, all_names, 2)) return NULL;
-    }
+    PyArrayObject *arrays[6] = {v, tau, a, o, noise, objective};
+    const char *names[6] = {"values", "tau", "and_out", "or_out", "noise_out", "objective"};
+    const hs_index sizes[6] = {count, batch, count, count, count, batch};
+    if (check_f64_arrays(6, arrays, names, sizes, 2, 2)) return NULL;
     Py_BEGIN_ALLOW_THREADS
     status = hs_and_or_sgd(PyArray_DATA(v), PyArray_DATA(tau), PyArray_DATA(a), PyArray_DATA(o),
                            PyArray_DATA(noise), PyArray_DATA(objective), batch, n, iterations,
                            lr, momentum);
+    Py_END_ALLOW_THREADS
+    if (raise_status(status)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_shared_pdhg(PyObject *self, PyObject *args) {
+    PyArrayObject *v, *tau, *bound, *a, *o, *shared, *info;
+    int n, models, status;
+    hs_index games;
+    hs_pdhg_options options = {HS_PDHG_TUNED};
+    hs_shared_spec spec;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!idid", &PyArray_Type, &v, &PyArray_Type, &tau,
+                          &PyArray_Type, &bound, &PyArray_Type, &a, &PyArray_Type, &o,
+                          &PyArray_Type, &shared, &PyArray_Type, &info, &models, &spec.alpha,
+                          &options.max_iter, &options.tol))
+        return NULL;
+    if (check_game(v, "values", TYPE_F64, &n, &games)) return NULL;
+    if (models < 1 || games % models != 0) {
+        PyErr_SetString(PyExc_ValueError, "values must hold models games per input");
+        return NULL;
+    }
+    const hs_index batch = games / models, count = games << n;
+    PyArrayObject *arrays[7] = {v, tau, bound, a, o, shared, info};
+    const char *names[7] = {"values", "tau", "gamma_bound", "and_out", "or_out", "shared_out",
+                            "info"};
+    const hs_index sizes[7] = {count, games, models, count, count, batch << n,
+                               batch * HS_INFO_FIELDS};
+    if (check_f64_arrays(7, arrays, names, sizes, 3, 3)) return NULL;
+    spec.models = models;
+    spec.gamma_bound = PyArray_DATA(bound);
+    Py_BEGIN_ALLOW_THREADS
+    status = hs_shared_pdhg(PyArray_DATA(v), PyArray_DATA(tau), &spec, PyArray_DATA(a),
+                            PyArray_DATA(o), PyArray_DATA(shared), batch, n, &options,
+                            PyArray_DATA(info));
     Py_END_ALLOW_THREADS
     if (raise_status(status)) return NULL;
     Py_RETURN_NONE;
@@ -434,15 +452,10 @@ static PyObject *py_theory_predict(PyObject *self, PyObject *args) {
         return NULL;
     if (check_game(w, "w_star", TYPE_F64, &n, &batch)) return NULL;
     const hs_index count = (hs_index)PyArray_SIZE(sigma2);
-    PyArrayObject *arrays[2] = {sigma2, out};
-    const char *names[2] = {"sigma2", "out"};
-    const hs_index sizes[2] = {count, (batch * count) << n};
-    if (check_f64_arrays(2, arrays, names, sizes, 1)) return NULL;
-    {
-        PyArrayObject *all[3] = {w, sigma2, out};
-        const char *all_names[3] = {"w_star", "sigma2", "out"};
-        if (check_apart(3, all, all_names, 2)) return NULL;
-    }
+    PyArrayObject *arrays[3] = {w, sigma2, out};
+    const char *names[3] = {"w_star", "sigma2", "out"};
+    const hs_index sizes[3] = {batch << n, count, (batch * count) << n};
+    if (check_f64_arrays(3, arrays, names, sizes, 2, 2)) return NULL;
     Py_BEGIN_ALLOW_THREADS
     status = hs_theory_predict(PyArray_DATA(w), PyArray_DATA(sigma2), PyArray_DATA(out), batch,
                                count, n);
@@ -460,8 +473,9 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyArray_Type, &logits, &PyArray_Type, &targets,
                           &PyArray_Type, &base, &PyArray_Type, &rest))
         return NULL;
-    if (PyArray_NDIM(logits) != 2) {
-        PyErr_SetString(PyExc_ValueError, "logits must be a float32/float64 matrix");
+    if (PyArray_NDIM(logits) != 2 || PyArray_NDIM(targets) != 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "logits must be a float32/float64 matrix and targets a vector");
         return NULL;
     }
     if (check_array(logits, (array_spec){.name = "logits (a float32/float64 matrix)",
@@ -475,21 +489,15 @@ static PyObject *py_log_odds_parts(PyObject *self, PyObject *args) {
     }
     /* rest holds classes - 2 shifted logits per row, row after row. */
     const npy_intp width = classes >= 2 ? classes - 2 : 0;
-    if (PyArray_NDIM(targets) != 1) {
-        PyErr_SetString(PyExc_ValueError, "targets must be a vector");
-        return NULL;
-    }
     if (check_array(targets, (array_spec){.name = "targets", .type = TYPE_I64, .count = rows}) ||
         check_array(base, (array_spec){.name = "base", .type = TYPE_F64, .count = rows,
                                        .writeable = 1}) ||
         check_array(rest, (array_spec){.name = "rest", .type = TYPE_F64, .count = rows * width,
                                        .writeable = 1}))
         return NULL;
-    {
-        PyArrayObject *all[4] = {logits, targets, base, rest};
-        const char *all_names[4] = {"logits", "targets", "base", "rest"};
-        if (check_apart(4, all, all_names, 2)) return NULL;
-    }
+    PyArrayObject *all[4] = {logits, targets, base, rest};
+    const char *all_names[4] = {"logits", "targets", "base", "rest"};
+    if (check_apart(4, all, all_names, 2)) return NULL;
     const hs_index row_stride = PyArray_STRIDE(logits, 0) / item;
     const hs_index class_stride = PyArray_STRIDE(logits, 1) / item;
     const int type = PyArray_TYPE(logits);
@@ -534,11 +542,13 @@ static PyMethodDef core_methods[] = {
      "interactions with |I| >= threshold[g]."},
     {"and_or_pdhg", py_and_or_pdhg, METH_VARARGS,
      "and_or_pdhg(v, tau, and_out, or_out, noise_out, dual_out, info, max_iter, tol, mixed, "
-     "start): the AND-OR decomposition by restarted PDHG with the tuned settings; start is "
-     "None or (and_start, or_start, dual_start, weight_start); info's columns are INFO_*."},
+     "start): restarted PDHG; start: None or (and, or, dual, weight); info: INFO_*."},
     {"and_or_sgd", py_and_or_sgd, METH_VARARGS,
      "and_or_sgd(v, tau, and_out, or_out, noise_out, objective, iterations, lr, momentum): "
      "the published SGD schedule on butterflies."},
+    {"shared_pdhg", py_shared_pdhg, METH_VARARGS,
+     "shared_pdhg(v, tau, gamma_bound, and_out, or_out, shared_out, info, models, alpha, "
+     "max_iter, tol): joint AND-OR of v (inputs x models x 2^n); info: INFO_*."},
     {"theory_predict", py_theory_predict, METH_VARARGS,
      "theory_predict(w_star, sigma2, out): the two-phase theory's predicted interactions."},
     {"log_odds_parts", py_log_odds_parts, METH_VARARGS,
@@ -565,32 +575,26 @@ PyMODINIT_FUNC PyInit__core(void) {
 #else
     const long openmp = 0;
 #endif
-    if (PyModule_AddIntConstant(module, "HAS_OPENMP", openmp) ||
-        PyModule_AddIntConstant(module, "MAX_PLAYERS", HS_MAX_PLAYERS) ||
-        PyModule_AddIntConstant(module, "HAS_VECTOR_CLONES", HS_HAS_VECTOR_CLONES) ||
-        PyModule_AddIntConstant(module, "NONFINITE", HS_ENONFINITE) ||
-        PyModule_AddIntConstant(module, "OVERFLOW", HS_EOVERFLOW) ||
-        PyModule_AddIntConstant(module, "AND_INTERACTIONS", HS_AND_INTERACTIONS) ||
-        PyModule_AddIntConstant(module, "AND_VALUES", HS_AND_VALUES) ||
-        PyModule_AddIntConstant(module, "OR_INTERACTIONS", HS_OR_INTERACTIONS) ||
-        PyModule_AddIntConstant(module, "OR_VALUES", HS_OR_VALUES) ||
-        PyModule_AddIntConstant(module, "AND_INTERACTIONS_T", HS_AND_INTERACTIONS_T) ||
-        PyModule_AddIntConstant(module, "AND_VALUES_T", HS_AND_VALUES_T) ||
-        PyModule_AddIntConstant(module, "OR_INTERACTIONS_T", HS_OR_INTERACTIONS_T) ||
-        PyModule_AddIntConstant(module, "OR_VALUES_T", HS_OR_VALUES_T) ||
-        PyModule_AddIntConstant(module, "SHAPLEY", HS_SHAPLEY) ||
-        PyModule_AddIntConstant(module, "BANZHAF", HS_BANZHAF) ||
-        PyModule_AddIntConstant(module, "SII", HS_SII) ||
-        PyModule_AddIntConstant(module, "BII", HS_BII) ||
-        PyModule_AddIntConstant(module, "INFO_FIELDS", HS_INFO_FIELDS) ||
-        PyModule_AddIntConstant(module, "INFO_OBJECTIVE", HS_INFO_OBJECTIVE) ||
-        PyModule_AddIntConstant(module, "INFO_DUAL", HS_INFO_DUAL) ||
-        PyModule_AddIntConstant(module, "INFO_GAP", HS_INFO_GAP) ||
-        PyModule_AddIntConstant(module, "INFO_ITERATIONS", HS_INFO_ITERATIONS) ||
-        PyModule_AddIntConstant(module, "INFO_CONVERGED", HS_INFO_CONVERGED) ||
-        PyModule_AddIntConstant(module, "INFO_WEIGHT", HS_INFO_WEIGHT)) {
-        Py_DECREF(module);
-        return NULL;
-    }
+    const struct {
+        const char *name;
+        long value;
+    } constants[] = {
+        {"HAS_OPENMP", openmp}, {"MAX_PLAYERS", HS_MAX_PLAYERS},
+        {"HAS_VECTOR_CLONES", HS_HAS_VECTOR_CLONES}, {"NONFINITE", HS_ENONFINITE},
+        {"OVERFLOW", HS_EOVERFLOW}, {"AND_INTERACTIONS", HS_AND_INTERACTIONS},
+        {"AND_VALUES", HS_AND_VALUES}, {"OR_INTERACTIONS", HS_OR_INTERACTIONS},
+        {"OR_VALUES", HS_OR_VALUES}, {"AND_INTERACTIONS_T", HS_AND_INTERACTIONS_T},
+        {"AND_VALUES_T", HS_AND_VALUES_T}, {"OR_INTERACTIONS_T", HS_OR_INTERACTIONS_T},
+        {"OR_VALUES_T", HS_OR_VALUES_T}, {"SHAPLEY", HS_SHAPLEY}, {"BANZHAF", HS_BANZHAF},
+        {"SII", HS_SII}, {"BII", HS_BII}, {"INFO_FIELDS", HS_INFO_FIELDS},
+        {"INFO_OBJECTIVE", HS_INFO_OBJECTIVE}, {"INFO_DUAL", HS_INFO_DUAL},
+        {"INFO_GAP", HS_INFO_GAP}, {"INFO_ITERATIONS", HS_INFO_ITERATIONS},
+        {"INFO_CONVERGED", HS_INFO_CONVERGED}, {"INFO_WEIGHT", HS_INFO_WEIGHT},
+        {"SHARED_MAX_MODELS", HS_SHARED_MAX_MODELS}};
+    for (size_t k = 0; k < sizeof constants / sizeof constants[0]; ++k)
+        if (PyModule_AddIntConstant(module, constants[k].name, constants[k].value)) {
+            Py_DECREF(module);
+            return NULL;
+        }
     return module;
 }

@@ -73,5 +73,6 @@ def test_explain_shared_is_the_joint_split_of_the_models_games():
         np.testing.assert_allclose(r.values, values[i])
         np.testing.assert_allclose(r.and_interactions, joint.and_interactions[i], atol=1e-9)
         assert r.settings["targets"] == targets.tolist() and r.settings["shared"]["alpha"] == 0.2
-    with pytest.raises(TypeError, match="unexpected keyword argument 'tol'"):
-        hs.explain_shared(models, x, tol=1e-3)
+    assert results[0].settings["shared"]["tol"] == 1e-4
+    with pytest.raises(TypeError, match="unexpected keyword argument 'rtol'"):
+        hs.explain_shared(models, x, rtol=1e-3)

@@ -27,6 +27,7 @@ INFO_GAP: int
 INFO_ITERATIONS: int
 INFO_CONVERGED: int
 INFO_WEIGHT: int
+SHARED_MAX_MODELS: int
 
 _Real = npt.NDArray[np.floating]
 
@@ -51,6 +52,10 @@ def and_or_pdhg(
 def and_or_sgd(
     v: _Real, tau: _Real, and_out: _Real, or_out: _Real, noise_out: _Real,
     objective: _Real, iterations: int, lr: float, momentum: float, /,
+) -> None: ...
+def shared_pdhg(
+    v: _Real, tau: _Real, gamma_bound: _Real, and_out: _Real, or_out: _Real,
+    shared_out: _Real, info: _Real, models: int, alpha: float, max_iter: int, tol: float, /,
 ) -> None: ...
 def theory_predict(w_star: _Real, sigma2: _Real, out: _Real, /) -> None: ...
 def log_odds_parts(

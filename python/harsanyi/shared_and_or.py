@@ -17,16 +17,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _core
 from ._progress import progress_bar
 from ._validation import float64_array, game_array, positive_int, require_finite
-from .shared_program import solve_shared
+from ._warnings import warn_at_caller
+from .and_or import ConvergenceWarning, _chunks, unconverged_summary
+from .shared_program import made_feasible, solve_shared
 from .transforms import and_interactions, and_values, or_interactions, or_values
 
 __all__ = ["SharedAndOrResult", "shared_and_or"]
 
-SOLVERS = ("exact", "sgd")
+SOLVERS = ("pdhg", "exact", "sgd")
 # The exact program of m models has about 2 m n 2^n rows: n = 12 takes minutes already.
 MAX_EXACT_PLAYERS = 12
+# PDHG's memory is small (about 40 m 2^n doubles per thread), its time is not: n = 14 takes
+# minutes per input.
+MAX_PDHG_PLAYERS = 16
 
 
 @dataclass(eq=False)
@@ -44,9 +50,12 @@ class SharedAndOrResult:
     shared_gamma : ndarray, shape (..., 2**n)
         γ̄ (exact solver; the SGD's own parameter for ``sgd``).
     objective, dual_bound, gap : ndarray, shape (...)
-        The objective of the returned point; for ``exact`` a certified lower bound on the
-        optimum and the relative gap between them (NaN for ``sgd``).
+        The objective of the returned point; for ``pdhg`` and ``exact`` a certified lower
+        bound on the optimum and the relative gap between them (NaN for ``sgd``).
     converged : ndarray of bool, shape (...)
+        Whether the gap reached ``tol`` (``pdhg``); True for the others.
+    iterations : ndarray of int, shape (...)
+        PDHG iterations, HiGHS's (``exact``) or the SGD's steps.
     noise_bound : ndarray, shape (m, ...)
         τ_i of each model and input.
     gamma_bound : ndarray, shape (m,)
@@ -64,6 +73,7 @@ class SharedAndOrResult:
     dual_bound: np.ndarray
     gap: np.ndarray
     converged: np.ndarray
+    iterations: np.ndarray
     noise_bound: np.ndarray
     gamma_bound: np.ndarray
     solver: str
@@ -71,15 +81,16 @@ class SharedAndOrResult:
 
     def __repr__(self) -> str:
         m = self.and_interactions.shape[0]
-        gap = np.nanmax(np.atleast_1d(self.gap)) if self.solver == "exact" else float("nan")
+        gap = np.nanmax(np.atleast_1d(self.gap)) if self.solver != "sgd" else float("nan")
         return (f"SharedAndOrResult(solver={self.solver!r}, models={m}, inputs="
                 f"{int(np.size(self.objective))}, objective={np.sum(self.objective):.6g}, "
                 f"max gap={gap:.2g})")
 
 
 def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
-                  gamma_ratio: float = 0.5, solver: str = "exact", lr: float = 1e-7,
-                  iterations: int = 20_000, momentum: float = 0.9, show_progress=None,
+                  gamma_ratio: float = 0.5, solver: str = "pdhg", tol: float = 1e-4,
+                  max_iter: int = 200_000, lr: float = 1e-7, iterations: int = 20_000,
+                  momentum: float = 0.9, show_progress=None,
                   check_finite: bool = True) -> SharedAndOrResult:
     """Extract AND-OR interactions of m models jointly (theory.md §9, ICLR'24 Eq. 6).
 
@@ -95,10 +106,19 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
     gamma_ratio : float, default 0.5
         Each model's split may leave the shared one by ``gamma_ratio · mean_x|v_i(N) -
         v_i(∅)|`` (the mean over the inputs given).
-    solver : {"exact", "sgd"}
-        ``"exact"``: the linear program by HiGHS, lifted through butterfly stages, with a
-        certified gap (n <= 12; needs scipy).  ``"sgd"``: the published optimiser, SGD
-        with momentum on (γ̄, γ̂, q), clamped after each step.
+    solver : {"pdhg", "exact", "sgd"}
+        ``"pdhg"``: restarted Halpern PDHG in C, stopped on a certified relative gap
+        `tol` (n <= 16, m <= 16; about 1 s per input at n = 10, m = 2, tol 1e-3).
+        ``"exact"`` (or ``tol=0``): the linear program by HiGHS, lifted through butterfly
+        stages, with a certified gap at rounding level (n <= 12; needs scipy).
+        ``"sgd"``: the published optimiser, SGD with momentum on (γ̄, γ̂, q), clamped
+        after each step.
+    tol : float, default 1e-4
+        ``pdhg``: stop when ``(objective - dual_bound) / objective <= tol``; 0 solves
+        exactly.
+    max_iter : int, default 200000
+        ``pdhg``: iterations at most per input (``converged`` is False, with a warning,
+        if they run out; the result is still certified by its gap).
     lr, iterations, momentum : float, int, float
         ``sgd``: the published 1e-7, 20,000 steps, 0.9.
     show_progress : bool, optional
@@ -136,23 +156,35 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
     bound = gamma_ratio * spread.mean(axis=1)  # (m,)
     count = games.shape[1]
     options = {"noise_bound": noise_bound, "alpha": alpha, "gamma_ratio": gamma_ratio}
-    if solver == "exact":
+    if solver == "exact" or (solver == "pdhg" and tol == 0):
         if n > MAX_EXACT_PLAYERS:
-            raise ValueError(f"solver='exact' takes n <= {MAX_EXACT_PLAYERS}, got n = {n}; use "
-                             "solver='sgd' for more players")
+            raise ValueError(f"the exact solve (tol=0) takes n <= {MAX_EXACT_PLAYERS}, got "
+                             f"n = {n}; pass a positive tol for the PDHG")
+        solver = "exact"
         parts = _exact(games, tau, bound, alpha, show_progress)
+    elif solver == "pdhg":
+        if not (tol > 0 and np.isfinite(tol)):
+            raise ValueError(f"tol must be positive and finite (or 0: exact), got {tol!r}")
+        max_iter = positive_int(max_iter, "max_iter")
+        if n > MAX_PDHG_PLAYERS or m > _core.SHARED_MAX_MODELS:
+            raise ValueError(f"solver='pdhg' takes n <= {MAX_PDHG_PLAYERS} players and m <= "
+                             f"{_core.SHARED_MAX_MODELS} models, got n = {n}, m = {m}; "
+                             "explain fewer players or compare the models in groups")
+        parts = _pdhg(games, tau, bound, alpha, tol, max_iter, show_progress)
+        options.update(tol=tol, max_iter=max_iter)
+        shortfall = unconverged_summary(parts[-1], _gap(*parts[-3:-1]), tol, max_iter)
+        if shortfall:
+            warn_at_caller(f"{shortfall.replace('AND-OR decompositions', 'joint extractions')};"
+                           " each objective is still within its gap of the optimum. Raise "
+                           "max_iter, or pass a tol at least that gap", ConvergenceWarning)
     else:
         iterations = positive_int(iterations, "iterations")
         if not (np.isfinite(lr) and lr > 0) or not 0 <= momentum < 1:
             raise ValueError("lr must be positive and finite, and momentum in [0, 1)")
         parts = _sgd(games, tau, bound, alpha, lr, iterations, momentum, show_progress)
         options.update(lr=lr, iterations=iterations, momentum=momentum)
-    a, o, noise, shared, objective, lower, converged = parts
-    scale = np.maximum(np.abs(objective), np.abs(lower))
-    gap = np.full(count, np.nan)
-    if solver == "exact":
-        gap = np.maximum(np.divide(objective - lower, scale, out=np.zeros(count),
-                                   where=scale > 0), 0.0)
+    a, o, noise, shared, steps, objective, lower, converged = parts
+    gap = _gap(objective, lower) if solver != "sgd" else np.full(count, np.nan)
     gamma = (and_values(a) - or_values(o)) / 2
 
     def per_model(x):
@@ -163,8 +195,15 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
 
     return SharedAndOrResult(
         per_model(a), per_model(o), per_model(noise), per_model(gamma), per_input(shared),
-        per_input(objective), per_input(lower), per_input(gap),
-        per_input(converged), tau.reshape((m,) + batch_shape), bound, solver, options)
+        per_input(objective), per_input(lower), per_input(gap), per_input(converged),
+        per_input(steps), tau.reshape((m,) + batch_shape), bound, solver, options)
+
+
+def _gap(objective, lower):
+    """The relative gap (objective - lower) / max(|objective|, |lower|), 0 where both are 0."""
+    scale = np.maximum(np.abs(objective), np.abs(lower))
+    return np.maximum(np.divide(objective - lower, scale, out=np.zeros(np.shape(objective)),
+                                where=scale > 0), 0.0)
 
 
 def _exact(games, tau, bound, alpha, show_progress):
@@ -172,12 +211,39 @@ def _exact(games, tau, bound, alpha, show_progress):
     a, o, noise = (np.zeros_like(games) for _ in range(3))
     shared = np.zeros((count, size))
     objective, lower = np.zeros(count), np.zeros(count)
+    steps = np.zeros(count, np.int64)
     with progress_bar(count, "joint AND-OR extraction", show_progress, unit="input") as bar:
         for k in range(count):
-            a[:, k], o[:, k], noise[:, k], shared[k], objective[k], lower[k], _ = solve_shared(
-                games[:, k], tau[:, k], bound, alpha)
+            a[:, k], o[:, k], noise[:, k], shared[k], objective[k], lower[k], steps[k] = \
+                solve_shared(games[:, k], tau[:, k], bound, alpha)
             bar.update(1)
-    return a, o, noise, shared, objective, lower, np.ones(count, bool)
+    return a, o, noise, shared, steps, objective, lower, np.ones(count, bool)
+
+
+def _pdhg(games, tau, bound, alpha, tol, max_iter, show_progress):
+    """The C solver on every input, a few inputs per call so that the bar moves; the point
+    it returns is moved by rounding only (:func:`made_feasible`) and its objective
+    recomputed."""
+    m, count, size = games.shape
+    v = np.ascontiguousarray(games.transpose(1, 0, 2))  # (inputs, m, 2^n), as the C side
+    t = np.ascontiguousarray(tau.T)
+    a, o = np.zeros_like(v), np.zeros_like(v)
+    shared = np.zeros((count, size))
+    info = np.zeros((count, _core.INFO_FIELDS))
+    limits = np.ascontiguousarray(bound, dtype=np.float64)
+    long_work = count * m * size * (size.bit_length() - 1) >= (1 << 20)
+    with progress_bar(count, "joint AND-OR extraction", True if long_work and show_progress
+                      is None else show_progress, unit="input") as bar:
+        for first, last in _chunks(count):
+            _core.shared_pdhg(v[first:last], t[first:last], limits, a[first:last],
+                              o[first:last], shared[first:last], info[first:last], m, alpha,
+                              max_iter, tol)
+            bar.update(last - first)
+    a, o = a.transpose(1, 0, 2), o.transpose(1, 0, 2)
+    a, o, noise = made_feasible(games, tau, bound, a, o, shared)
+    lower = info[:, _core.INFO_DUAL].copy()
+    return (a, o, noise, shared, info[:, _core.INFO_ITERATIONS].astype(np.int64),
+            _objective(a, o, alpha), lower, info[:, _core.INFO_CONVERGED].astype(bool))
 
 
 def _objective(a, o, alpha):
@@ -219,4 +285,5 @@ def _sgd(games, tau, bound, alpha, lr, iterations, momentum, show_progress):
     gamma = shared + deviation
     a, o = and_interactions(base + gamma), or_interactions(base - gamma)
     nan = np.full(count, np.nan)
-    return a, o, noise, shared, _objective(a, o, alpha), nan, np.ones(count, bool)
+    return (a, o, noise, shared, np.full(count, iterations, np.int64), _objective(a, o, alpha),
+            nan, np.ones(count, bool))

@@ -19,7 +19,7 @@ import numpy as np
 from .lifted_program import LiftedProgram
 from .transforms import and_interactions, and_values, or_interactions, or_values
 
-__all__ = ["solve_shared", "dual_bound"]
+__all__ = ["solve_shared", "dual_bound", "made_feasible"]
 
 
 def _program(v, tau, bound, alpha):
@@ -99,7 +99,7 @@ def solve_shared(v, tau, bound, alpha):
         a[i] = x[a_plus] - x[a_minus]
         o[i] = x[o_plus] - x[o_minus]
         y_faithful[i], y_split[i] = multipliers[faithful], multipliers[split]
-    a, o, noise = _made_feasible(v, tau, bound, a, o, shared)
+    a, o, noise = made_feasible(v, tau, bound, a, o, shared)
     objective = float(np.abs(a).max(axis=0).sum() + np.abs(o).max(axis=0).sum()
                       + alpha * (np.abs(a).sum() + np.abs(o).sum()))
     lower = max(dual_bound(v, tau, bound, alpha, y_faithful, y_split),
@@ -107,14 +107,19 @@ def solve_shared(v, tau, bound, alpha):
     return a, o, noise, shared, objective, lower, iterations
 
 
-def _made_feasible(v, tau, bound, a, o, shared):
+def made_feasible(v, tau, bound, a, o, shared):
     """(a, o, noise) moved by rounding only so that every row holds exactly in float64:
-    the sum u + w clipped into v ± τ and the half-difference into γ̄ ± g."""
+    the sum u + w clipped into v ± τ and the half-difference into γ̄ ± g.
+
+    v, a, o: (m, ..., 2^n); tau: (m, ...); bound: (m,); shared: (..., 2^n).
+    """
     u, w = and_values(a), or_values(o)
     total = u + w
-    inside = np.clip(total, v - tau[:, None], v + tau[:, None])
-    half = np.clip((u - w) / 2, shared - bound[:, None], shared + bound[:, None])
+    tau = np.asarray(tau)[..., None]
+    bound = np.asarray(bound).reshape((-1,) + (1,) * (v.ndim - 1))
+    inside = np.clip(total, v - tau, v + tau)
+    half = np.clip((u - w) / 2, shared - bound, shared + bound)
     if np.array_equal(inside, total) and np.array_equal(half, (u - w) / 2):
         return a, o, total - v
     u, w = inside / 2 + half, inside / 2 - half
-    return and_interactions(u), or_interactions(w), np.clip(u + w - v, -tau[:, None], tau[:, None])
+    return and_interactions(u), or_interactions(w), np.clip(u + w - v, -tau, tau)

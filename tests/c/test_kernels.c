@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "and_or.h"
+#include "check.h"
 #include "butterfly.h"
 #include "indices.h"
 #include "log_odds.h"
@@ -17,24 +18,13 @@
 #include "theory.h"
 #include "transforms.h"
 
-static int failures = 0;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (!(cond)) {                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                  \
-            fprintf(stderr, "\n");                         \
-            ++failures;                                    \
-        }                                                  \
-    } while (0)
+int failures = 0;
 
 static int popcount(unsigned long s) { int c = 0; while (s) { s &= s - 1; ++c; } return c; }
 
-static double uniform(void) { return 2.0 * rand() / (double)RAND_MAX - 1.0; }
+double uniform(void) { return 2.0 * rand() / (double)RAND_MAX - 1.0; }
 
-/* y = A x for the transform `kind` (not transposed), straight from theory.md §2. */
-static void naive_forward(int kind, const double *x, double *y, int n) {
+void naive_forward(int kind, const double *x, double *y, int n) {
     const long size = 1L << n, full = size - 1;
     for (long s = 0; s < size; ++s) {
         double acc = 0.0;
@@ -483,6 +473,7 @@ int main(void) {
     test_and_or(1, 0);
     test_and_or(2, 1);
     test_and_or_lone_game_threads();
+    test_shared_kernels();
     test_theory();
     test_run_games();
     if (failures) {

@@ -38,8 +38,8 @@ def explain_shared(models, x, target=None, **options) -> list:
     **options
         The game options of :func:`harsanyi.model_game`, and those of
         :func:`harsanyi.shared_and_or`: ``noise_bound`` (0.02), ``alpha`` (0.1),
-        ``gamma_ratio`` (0.5), ``solver`` ("exact" or "sgd"), ``lr``, ``iterations``,
-        ``momentum``.
+        ``gamma_ratio`` (0.5), ``solver`` ("pdhg", "exact" or "sgd"), ``tol`` (1e-4; 0:
+        exact), ``max_iter``, ``lr``, ``iterations``, ``momentum``.
 
     Returns
     -------
