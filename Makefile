@@ -69,7 +69,7 @@ asan: $(VENV)/.built $(VENV)/.test-deps
 	PYTHONPATH=build-asan sh -c '$(PY) -c "import harsanyi._core as c; assert \"build-asan\" in c.__file__" && \
 	    $(PY) -m pytest -q -p no:cacheprovider \
 	    tests/test_transforms.py tests/test_indices.py tests/test_order_strength.py \
-	    tests/test_and_or.py tests/test_theory.py tests/test_log_odds.py'
+	    tests/test_and_or.py tests/test_shared_and_or.py tests/test_theory.py tests/test_log_odds.py'
 
 valgrind:
 	$(CC) -O1 -g -fopenmp -Wall -Wextra -Icsrc tests/c/test_kernels.c tests/c/test_shared_kernels.c $(KERNEL_SOURCES) \

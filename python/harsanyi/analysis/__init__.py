@@ -17,6 +17,7 @@ from .multi_order import (
 from .generalization import ConfusingSamples, Generalization, confusing_samples, generalization
 from .layerwise import layerwise_change, layerwise_knowledge, salient_iou
 from .shared import shared_share
+from .stability import stability
 from .metrics import (
     cover_ratio,
     discrimination_power,
@@ -32,4 +33,4 @@ __all__ = ["strength_curve", "explanation_ratio", "transferability", "cover_rati
            "orders_of", "BOTTLENECK_RATIOS", "multi_order_strength", "attack_utility",
            "disentanglement", "shared_share", "generalization", "Generalization",
            "confusing_samples", "ConfusingSamples", "layerwise_change", "layerwise_knowledge",
-           "salient_iou"]
+           "salient_iou", "stability"]
