@@ -28,9 +28,9 @@ static inline double positive(double x) {
 HS_VECTOR_CLONES static void prox_one(const double *HS_RESTRICT x,
                                       const double *HS_RESTRICT grad,
                                       const double *HS_RESTRICT step, double scale,
-                                      double alpha, hs_index size, double *HS_RESTRICT x1) {
+                                      double alpha, hs_index count, double *HS_RESTRICT x1) {
     HS_SIMD(omp simd)
-    for (hs_index j = 0; j < size; ++j) {
+    for (hs_index j = 0; j < count; ++j) {
         const double t = scale * step[j], z = x[j] - t * grad[j];
         x1[j] = copysign(positive(fabs(z) - t * (1.0 + alpha)), z);
     }
@@ -39,65 +39,72 @@ HS_VECTOR_CLONES static void prox_one(const double *HS_RESTRICT x,
 HS_VECTOR_CLONES static void prox_two(const double *HS_RESTRICT x,
                                       const double *HS_RESTRICT grad,
                                       const double *HS_RESTRICT step, double scale,
-                                      double alpha, hs_index size, double *HS_RESTRICT x1) {
+                                      double alpha, hs_index count, hs_index stride,
+                                      double *HS_RESTRICT x1) {
     HS_SIMD(omp simd)
-    for (hs_index j = 0; j < size; ++j) {
+    for (hs_index j = 0; j < count; ++j) {
         const double t = scale * step[j];
-        const double z0 = x[j] - t * grad[j], z1 = x[size + j] - t * grad[size + j];
+        const double z0 = x[j] - t * grad[j], z1 = x[stride + j] - t * grad[stride + j];
         const double e0 = positive(fabs(z0) - t * alpha);
         const double e1 = positive(fabs(z1) - t * alpha);
         const double top = larger(e0, e1), both = 0.5 * (e0 + e1 - t);
         const double level = positive(larger(top - t, both));
         x1[j] = copysign(smaller(e0, level), z0);
-        x1[size + j] = copysign(smaller(e1, level), z1);
+        x1[stride + j] = copysign(smaller(e1, level), z1);
     }
 }
 
-/* m >= 3: the excesses into `excess` (m x size), the level over the largest-e sets. */
+/* m >= 3: the excesses into `excess` (m x count), the level over the largest-e sets. */
 HS_VECTOR_CLONES static void prox_many(const double *HS_RESTRICT x,
                                        const double *HS_RESTRICT grad,
                                        const double *HS_RESTRICT step, double scale,
-                                       double alpha, int m, hs_index size,
+                                       double alpha, int m, hs_index count, hs_index stride,
                                        double *HS_RESTRICT x1, double *HS_RESTRICT scratch) {
-    double *HS_RESTRICT excess = scratch, *HS_RESTRICT level = scratch + (hs_index)m * size;
-    double *HS_RESTRICT sum = level + size, *HS_RESTRICT count = sum + size;
-    for (hs_index i = 0; i < (hs_index)m * size; i += size) {
+    double *HS_RESTRICT excess = scratch, *HS_RESTRICT level = scratch + (hs_index)m * count;
+    double *HS_RESTRICT sum = level + count, *HS_RESTRICT number = sum + count;
+    for (int i = 0; i < m; ++i) {
+        const double *HS_RESTRICT xi = x + i * stride, *HS_RESTRICT gi = grad + i * stride;
+        double *HS_RESTRICT out = x1 + i * stride, *HS_RESTRICT ei = excess + i * count;
         HS_SIMD(omp simd)
-        for (hs_index j = 0; j < size; ++j) {
+        for (hs_index j = 0; j < count; ++j) {
             const double t = scale * step[j];
-            x1[i + j] = x[i + j] - t * grad[i + j];
-            excess[i + j] = positive(fabs(x1[i + j]) - t * alpha);
+            out[j] = xi[j] - t * gi[j];
+            ei[j] = positive(fabs(out[j]) - t * alpha);
         }
     }
-    for (hs_index j = 0; j < size; ++j) level[j] = 0.0;
-    for (hs_index i = 0; i < (hs_index)m * size; i += size) {
-        for (hs_index j = 0; j < size; ++j) sum[j] = count[j] = 0.0;
-        for (hs_index k = 0; k < (hs_index)m * size; k += size) {
+    for (hs_index j = 0; j < count; ++j) level[j] = 0.0;
+    for (int i = 0; i < m; ++i) {
+        const double *HS_RESTRICT ei = excess + i * count;
+        for (hs_index j = 0; j < count; ++j) sum[j] = number[j] = 0.0;
+        for (int k = 0; k < m; ++k) {
+            const double *HS_RESTRICT ek = excess + k * count;
             HS_SIMD(omp simd)
-            for (hs_index j = 0; j < size; ++j) {
+            for (hs_index j = 0; j < count; ++j) {
                 /* 1 if e_k >= e_i, else 0: x - x is +0 */
-                const double in = 0.5 + 0.5 * copysign(1.0, excess[k + j] - excess[i + j]);
-                sum[j] += in * excess[k + j];
-                count[j] += in;
+                const double in = 0.5 + 0.5 * copysign(1.0, ek[j] - ei[j]);
+                sum[j] += in * ek[j];
+                number[j] += in;
             }
         }
         HS_SIMD(omp simd)
-        for (hs_index j = 0; j < size; ++j)
-            level[j] = larger(level[j], (sum[j] - scale * step[j]) / count[j]);
+        for (hs_index j = 0; j < count; ++j)
+            level[j] = larger(level[j], (sum[j] - scale * step[j]) / number[j]);
     }
-    for (hs_index i = 0; i < (hs_index)m * size; i += size) {
+    for (int i = 0; i < m; ++i) {
+        const double *HS_RESTRICT ei = excess + i * count;
+        double *HS_RESTRICT out = x1 + i * stride;
         HS_SIMD(omp simd)
-        for (hs_index j = 0; j < size; ++j)
-            x1[i + j] = copysign(smaller(excess[i + j], level[j]), x1[i + j]);
+        for (hs_index j = 0; j < count; ++j) out[j] = copysign(smaller(ei[j], level[j]), out[j]);
     }
 }
 
 void hs_max_l1_prox(const double *x, const double *grad, const double *step, double scale,
-                    double alpha, int m, hs_index size, double *x1, double *scratch) {
+                    double alpha, int m, hs_index count, hs_index stride, double *x1,
+                    double *scratch) {
     if (m == 1)
-        prox_one(x, grad, step, scale, alpha, size, x1);
+        prox_one(x, grad, step, scale, alpha, count, x1);
     else if (m == 2)
-        prox_two(x, grad, step, scale, alpha, size, x1);
+        prox_two(x, grad, step, scale, alpha, count, stride, x1);
     else
-        prox_many(x, grad, step, scale, alpha, m, size, x1, scratch);
+        prox_many(x, grad, step, scale, alpha, m, count, stride, x1, scratch);
 }

@@ -12,17 +12,18 @@
 
 #include "hs_common.h"
 
-/* Doubles of scratch hs_max_l1_prox needs for m models of `size` atoms. */
-static inline hs_index hs_max_l1_prox_scratch(int m, hs_index size) {
-    return m <= 2 ? 0 : (hs_index)(m + 3) * size;
+/* Doubles of scratch hs_max_l1_prox needs for m models of `count` atoms. */
+static inline hs_index hs_max_l1_prox_scratch(int m, hs_index count) {
+    return m <= 2 ? 0 : (hs_index)(m + 3) * count;
 }
 
 /*
- * x1 = prox(x - t grad) with t = scale * step[S] at every atom S of m rows of `size`
- * values (x, grad, x1: m x size, row i model i; step: size).  x1 must not overlap the
- * inputs; scratch holds hs_max_l1_prox_scratch(m, size) doubles (NULL for m <= 2).
+ * x1 = prox(x - t grad) with t = scale * step[S] at `count` atoms S of m rows (x, grad,
+ * x1: row i, model i, starts at i * stride; step: count).  x1 must not overlap the inputs;
+ * scratch holds hs_max_l1_prox_scratch(m, count) doubles (NULL for m <= 2).
  */
 void hs_max_l1_prox(const double *x, const double *grad, const double *step, double scale,
-                    double alpha, int m, hs_index size, double *x1, double *scratch);
+                    double alpha, int m, hs_index count, hs_index stride, double *x1,
+                    double *scratch);
 
 #endif /* HS_MAX_L1_PROX_H */

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "hs_common.h"
@@ -26,18 +27,22 @@ static double prox_objective(const double *x, const double *z, int m, double t, 
 
 /* The prox is the minimum of a convex function: no small move from it does better. */
 static void test_max_l1_prox(void) {
-    enum { SIZE = 37, TRIES = 40 };
+    enum { SIZE = 37, COUNT = 31, TRIES = 40 };
     for (int m = 1; m <= 5; ++m) {
         double x[5 * SIZE], grad[5 * SIZE], step[SIZE], x1[5 * SIZE], z[5], best[5], moved[5];
-        double *scratch = malloc((hs_max_l1_prox_scratch(m, SIZE) + 1) * sizeof(double));
+        double *scratch = malloc((hs_max_l1_prox_scratch(m, COUNT) + 1) * sizeof(double));
         for (int j = 0; j < m * SIZE; ++j) {
             x[j] = 3.0 * uniform();
             grad[j] = uniform();
         }
         for (int j = 0; j < SIZE; ++j) step[j] = 0.05 + fabs(uniform());
         x[SIZE + 1] = x[1]; /* ties */
-        hs_max_l1_prox(x, grad, step, 2.0, 0.1, m, SIZE, x1, scratch);
-        for (int j = 0; j < SIZE; ++j) {
+        for (int j = 0; j < m * SIZE; ++j) x1[j] = 7.0;
+        /* the first COUNT atoms of rows SIZE apart: the others stay as they were */
+        hs_max_l1_prox(x, grad, step, 2.0, 0.1, m, COUNT, SIZE, x1, scratch);
+        for (int j = COUNT; j < SIZE; ++j)
+            for (int i = 0; i < m; ++i) CHECK(x1[i * SIZE + j] == 7.0, "prox range m %d", m);
+        for (int j = 0; j < COUNT; ++j) {
             const double t = 2.0 * step[j];
             for (int i = 0; i < m; ++i) {
                 z[i] = x[i * SIZE + j] - t * grad[i * SIZE + j];
@@ -124,9 +129,37 @@ static void test_sequential_repair(void) {
     CHECK(hs_shared_sequential_repair(&rows, u, w, start, d, g, scratch) == 0, "no repair");
 }
 
+/* A lone input's step shared by two threads runs the same operations as on one: the
+   results agree bit for bit, for an even and an uneven share of the models. */
+static void test_shared_lone_input_threads(void) {
+    enum { N = 10, SIZE = 1 << N };
+    for (int m = 2; m <= 3; ++m) {
+        double *v = malloc(m * SIZE * sizeof(double)), *out[2][3];
+        double tau[3] = {0.05, 0.1, 0.0}, bound[3] = {0.5, 0.3, 0.4}, info[2][HS_INFO_FIELDS];
+        for (int j = 0; j < m * SIZE; ++j) v[j] = uniform();
+        const hs_shared_spec spec = {.models = m, .alpha = 0.1, .gamma_bound = bound};
+        const hs_pdhg_options options = {HS_PDHG_TUNED, .max_iter = 600, .tol = 1e-9};
+        for (int t = 0; t < 2; ++t) {
+            for (int k = 0; k < 3; ++k) out[t][k] = malloc(m * SIZE * sizeof(double));
+            hs_set_num_threads(t + 1);
+            CHECK(hs_shared_pdhg(v, tau, &spec, out[t][0], out[t][1], out[t][2], 1, N, &options,
+                                 info[t]) == HS_OK, "lone input status, %d threads", t + 1);
+        }
+        CHECK(memcmp(out[0][0], out[1][0], m * SIZE * sizeof(double)) == 0 &&
+                  memcmp(out[0][1], out[1][1], m * SIZE * sizeof(double)) == 0 &&
+                  memcmp(out[0][2], out[1][2], SIZE * sizeof(double)) == 0 &&
+                  memcmp(info[0], info[1], sizeof(info[0])) == 0,
+              "one thread and two differ, m %d", m);
+        for (int t = 0; t < 2; ++t)
+            for (int k = 0; k < 3; ++k) free(out[t][k]);
+        free(v);
+    }
+}
+
 void test_shared_kernels(void) {
     test_max_l1_prox();
     test_sequential_repair();
     test_shared_pdhg(1);
     test_shared_pdhg(2);
+    test_shared_lone_input_threads();
 }
