@@ -33,11 +33,8 @@
 
 #include "and_or.h"
 #include "butterfly.h"
+#include "pdhg_schedule.h"
 
-enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
-static const double RESTART_FACTOR[2] = {0.2, 0.8};
-static const double RESTART_ARTIFICIAL = 0.36; /* fraction of all iterations */
-static const double WEIGHT_SMOOTHING = 0.5;
 /* Below this n a lone game's butterflies stay on one core: strips on several cores then
    fetch what the other core's cache holds. */
 static const int PARALLEL_MIN_PLAYERS = 20;
@@ -287,12 +284,6 @@ static void certify(const shape *s, const double *v, double tau, const double *a
     *lower = fmax(*lower, -(linear + tau * absolute) / peak);
 }
 
-static double relative_gap(double upper, double lower) {
-    const double scale = fmax(fabs(upper), fabs(lower));
-    if (scale < HS_TINY) return 0.0;
-    return fmax(upper - lower, 0.0) / scale;
-}
-
 /* The double iterates take over from the float ones at T(z), whose double copy the
    certificate holds: a restart there follows. */
 static void iterates_widen(hs_index size, const certificate *c, const iterates_f32 *from,
@@ -374,7 +365,7 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
     if (gm->and_start) {
         start_in_double(s, gm, c);
         certify(s, v, tau, c->a1, c->o1, c->y1, c, par, &upper, &lower);
-        converged = relative_gap(upper, lower) <= opt->tol;
+        converged = hs_relative_gap(upper, lower) <= opt->tol;
         if (narrow)
             step_from_f32(s, c->a1, c->o1, c->y1, &w->narrow);
         else
@@ -407,7 +398,7 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
             a1 = c->a1, o1 = c->o1, y1 = c->y1;
         }
         certify(s, v, tau, a1, o1, y1, c, par, &upper, &lower);
-        const double gap = relative_gap(upper, lower);
+        const double gap = hs_relative_gap(upper, lower);
         const double residual = sqrt(weight * dx + dy / weight);
         if (gap <= opt->tol) {
             converged = 1;
@@ -421,11 +412,8 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
         }
         const int widen = narrow && float_limited(s, &w->narrow, c, gap, opt->tol, iter,
                                                   progress_iter, residual, weight);
-        const int restart = widen ||
-                            residual <= RESTART_FACTOR[RESTART_SUFFICIENT] * restart_residual ||
-                            (residual <= RESTART_FACTOR[RESTART_NECESSARY] * restart_residual &&
-                             residual > previous_residual) ||
-                            since_restart >= RESTART_ARTIFICIAL * iter;
+        const int restart = widen || hs_restart_due(residual, restart_residual,
+                                                    previous_residual, since_restart, iter);
         if (!restart) {
             previous_residual = residual;
             ++since_restart;
@@ -437,9 +425,7 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
             moves_from_anchor_f32(size, &w->narrow, &dx, &dy);
         else
             moves_from_anchor_f64(size, &w->wide, &dx, &dy);
-        if (dx > HS_TINY && dy > HS_TINY)
-            weight = exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) +
-                         (1.0 - WEIGHT_SMOOTHING) * log(weight));
+        weight = hs_next_weight(weight, dx, dy);
         if (widen) {
             narrow = 0;
             iterates_widen(size, c, &w->narrow, &w->wide);
@@ -457,12 +443,7 @@ static int solve_game(const shape *s, const game *gm, const hs_pdhg_options *opt
     apply_k(s, and_out, or_out, c->kx, c->tmp, par);
     for (hs_index i = 0; i < size; ++i)
         gm->noise_out[i] = clamp_f64(c->kx[i] - v[i], -tau, tau);
-    info[HS_INFO_OBJECTIVE] = upper;
-    info[HS_INFO_DUAL] = lower;
-    info[HS_INFO_GAP] = relative_gap(upper, lower);
-    info[HS_INFO_ITERATIONS] = iter;
-    info[HS_INFO_CONVERGED] = converged;
-    info[HS_INFO_WEIGHT] = weight;
+    hs_record_solve(info, upper, lower, iter, converged, weight);
     return HS_OK;
 }
 

@@ -25,10 +25,6 @@
 #include "max_l1_prox.h"
 #include "shared_pdhg.h"
 
-enum { RESTART_SUFFICIENT = 0, RESTART_NECESSARY = 1 };
-static const double RESTART_FACTOR[2] = {0.2, 0.8};
-static const double RESTART_ARTIFICIAL = 0.36; /* fraction of all iterations */
-static const double WEIGHT_SMOOTHING = 0.5;
 static const int PARALLEL_MIN_PLAYERS = 20;
 /* From here to PARALLEL_MIN_PLAYERS a lone input's step is shared by two threads
    (shared_step.c); below, the barriers cost what the threads gain. */
@@ -151,19 +147,15 @@ static int solve_input(const shared_shape *s, const input *in, const hs_pdhg_opt
         }
         if (!isfinite(residual)) return HS_EDIVERGED;
         if (!isfinite(restart_residual)) restart_residual = residual;
-        const int restart = residual <= RESTART_FACTOR[RESTART_SUFFICIENT] * restart_residual ||
-                            (residual <= RESTART_FACTOR[RESTART_NECESSARY] * restart_residual &&
-                             residual > previous_residual) ||
-                            since_restart >= RESTART_ARTIFICIAL * iter;
+        const int restart = hs_restart_due(residual, restart_residual, previous_residual,
+                                           since_restart, iter);
         if (!restart) {
             previous_residual = residual;
             ++since_restart;
             continue;
         }
         distances(s, w->z1, w->z0, &dx, &dy);
-        if (dx > HS_TINY && dy > HS_TINY)
-            weight =
-                exp(WEIGHT_SMOOTHING * 0.5 * log(dx / dy) + (1.0 - WEIGHT_SMOOTHING) * log(weight));
+        weight = hs_next_weight(weight, dx, dy);
         memcpy(w->z, w->z1, length);
         memcpy(w->z0, w->z1, length);
         restart_residual = residual;
@@ -173,13 +165,7 @@ static int solve_input(const shared_shape *s, const input *in, const hs_pdhg_opt
     memcpy(in->and_out, w->best_a, (size_t)ms * sizeof(double));
     memcpy(in->or_out, w->best_o, (size_t)ms * sizeof(double));
     memcpy(in->shared_out, w->best_g, (size_t)s->size * sizeof(double));
-    double *info = in->info;
-    info[HS_INFO_OBJECTIVE] = upper;
-    info[HS_INFO_DUAL] = lower;
-    info[HS_INFO_GAP] = hs_relative_gap(upper, lower);
-    info[HS_INFO_ITERATIONS] = iter;
-    info[HS_INFO_CONVERGED] = converged;
-    info[HS_INFO_WEIGHT] = weight;
+    hs_record_solve(in->info, upper, lower, iter, converged, weight);
     return HS_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "pdhg_schedule.h"
 #include "shared_and_or.h"
 
 /*
@@ -62,13 +63,6 @@ typedef struct {
 static inline double hs_clamp(double z, double lo, double hi) {
     const double above = z < lo ? lo : z;
     return above > hi ? hi : above;
-}
-
-/* (upper - lower) / max(|upper|, |lower|), 0 where both are 0. */
-static inline double hs_relative_gap(double upper, double lower) {
-    const double scale = fmax(fabs(upper), fabs(lower));
-    if (scale < HS_TINY) return 0.0;
-    return fmax(upper - lower, 0.0) / scale;
 }
 
 /*
