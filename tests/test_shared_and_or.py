@@ -184,6 +184,7 @@ def test_the_sgd_is_the_published_loop():
     (np.zeros(8), r"\(m, \.\.\., 2\*\*n\)"),
     (np.full((2, 8), np.nan), "NaN"),
     (np.zeros((0, 8)), "m >= 1"),
+    (np.zeros((2, 1)), "at least one player"),
 ])
 def test_bad_input_says_what_to_do(values, message):
     with pytest.raises(ValueError, match=message):

@@ -141,6 +141,9 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
     if v.ndim < 2 or v.shape[0] < 1:
         raise ValueError(f"values must be (m, ..., 2**n): the games of m >= 1 models, got shape "
                          f"{v.shape}; stack the models' games with np.stack")
+    if n < 1:
+        raise ValueError("a joint AND-OR extraction needs at least one player (games of "
+                         "length 2 or more)")
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {SOLVERS}")
     if not (alpha >= 0 and np.isfinite(alpha)) or not (gamma_ratio >= 0 and np.isfinite(gamma_ratio)) \
@@ -162,6 +165,7 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
                              f"n = {n}; pass a positive tol for the PDHG")
         solver = "exact"
         parts = _exact(games, tau, bound, alpha, show_progress)
+        options.update(tol=0.0)
     elif solver == "pdhg":
         if not (tol > 0 and np.isfinite(tol)):
             raise ValueError(f"tol must be positive and finite (or 0: exact), got {tol!r}")
