@@ -26,9 +26,6 @@
 #include "shared_pdhg.h"
 
 static const int PARALLEL_MIN_PLAYERS = 20;
-/* From here to PARALLEL_MIN_PLAYERS a lone input's step is shared by two threads
-   (shared_step.c); below, the barriers cost what the threads gain. */
-static const int SPLIT_MIN_PLAYERS = 10;
 static const double SPLIT_WEIGHT = 0.5;
 
 static void shape_free(shared_shape *s) {
@@ -83,15 +80,15 @@ static int shape_init(shared_shape *s, int n, const hs_shared_spec *spec) {
 static int work_init(shared_work *w, const shared_shape *s) {
     const size_t ms = (size_t)s->m * (size_t)s->size, length = (size_t)s->length;
     const size_t prox = (size_t)hs_max_l1_prox_scratch(s->m, s->size);
-    const size_t total = 4 * length + 6 * ms + 4 * (size_t)s->size + prox;
+    const size_t total = 4 * length + 6 * ms + 3 * (size_t)s->size + prox;
     w->block = hs_aligned_alloc(total * sizeof(double));
     if (!w->block) return HS_ENOMEM;
     double *at = w->block;
     double **slots[14] = {&w->z,      &w->z0,  &w->z1,     &w->xbar,   &w->ga,
                           &w->go,     &w->ku,  &w->kw,     &w->best_a, &w->best_o,
                           &w->best_g, &w->tmp, &w->cand_g, &w->prox};
-    const size_t sizes[14] = {length, length, length, length,  ms,          ms,      ms,
-                              ms,     ms,     ms,     s->size, 2 * s->size, s->size, prox};
+    const size_t sizes[14] = {length, length, length, length,  ms,      ms,      ms,
+                              ms,     ms,     ms,     s->size, s->size, s->size, prox};
     for (int k = 0; k < 14; ++k) {
         *slots[k] = at;
         at += sizes[k];
@@ -118,7 +115,7 @@ typedef struct {
 } input;
 
 static int solve_input(const shared_shape *s, const input *in, const hs_pdhg_options *opt,
-                       shared_work *w, int par, int split) {
+                       shared_work *w, int par) {
     const size_t length = (size_t)s->length * sizeof(double);
     const hs_index ms = (hs_index)s->m * s->size;
     double weight = opt->weight, upper = INFINITY, lower = -INFINITY;
@@ -133,7 +130,7 @@ static int solve_input(const shared_shape *s, const input *in, const hs_pdhg_opt
         const shared_steps st = {opt->step * weight, opt->step / weight};
         const double lambda = (since_restart + 1.0) / (since_restart + 2.0);
         double dx, dy; /* from z to T(z) */
-        hs_shared_step(s, in->v, in->tau, st, w, par, split, lambda, &dx, &dy);
+        hs_shared_step(s, in->v, in->tau, st, w, par, lambda, &dx, &dy);
         ++iter;
         if (iter % opt->check_every != 0 && iter != opt->max_iter) {
             ++since_restart;
@@ -147,8 +144,8 @@ static int solve_input(const shared_shape *s, const input *in, const hs_pdhg_opt
         }
         if (!isfinite(residual)) return HS_EDIVERGED;
         if (!isfinite(restart_residual)) restart_residual = residual;
-        const int restart = hs_restart_due(residual, restart_residual, previous_residual,
-                                           since_restart, iter);
+        const int restart =
+            hs_restart_due(residual, restart_residual, previous_residual, since_restart, iter);
         if (!restart) {
             previous_residual = residual;
             ++since_restart;
@@ -201,9 +198,7 @@ static int solve_one(const void *context, hs_index g, void *scratch, int paralle
     const input in = {
         p->v + g * ms,      p->tau + g * s->m,           p->and_out + g * ms,
         p->or_out + g * ms, p->shared_out + g * s->size, p->info + g * HS_INFO_FIELDS};
-    const int par = parallel && s->n >= PARALLEL_MIN_PLAYERS;
-    const int split = parallel && !par && s->n >= SPLIT_MIN_PLAYERS && s->m >= 2;
-    return solve_input(s, &in, p->options, scratch, par, split);
+    return solve_input(s, &in, p->options, scratch, parallel && s->n >= PARALLEL_MIN_PLAYERS);
 }
 
 static int valid_spec(const hs_shared_spec *spec) {

@@ -45,8 +45,7 @@ static inline shared_parts hs_parts_of(const shared_shape *s, double *block) {
 
 /* One thread's arrays: z, its anchor z0, T(z) = z1, the extrapolated primal xbar (a
    block), K^T y and K xbar (m 2^n each, twice), the best repaired point, and scratch
-   (tmp: 2^n for each of two threads; cand_g: a repaired gbar; prox: the proximal map's,
-   half for each half of the atoms). */
+   (tmp: 2^n; cand_g: a repaired gbar; prox: the proximal map's). */
 typedef struct {
     double *z, *z0, *z1, *xbar, *ga, *go, *ku, *kw, *best_a, *best_o, *best_g, *tmp;
     double *cand_g, *prox;
@@ -68,12 +67,10 @@ static inline double hs_clamp(double z, double lo, double hi) {
 /*
  * T(z) into z1 (the primal prox at z - T K^T y, then the dual prox at y + S K(2 x1 - x)),
  * and Halpern's step of z toward it: z <- lambda (2 T(z) - z) + (1 - lambda) z0.  *dx and
- * *dy get the squared primal and dual distances from z to T(z).  With `split`, two threads
- * share the step; the operations and their order are the same either way, so the iterates
- * do not depend on it.
+ * *dy get the squared primal and dual distances from z to T(z).
  */
 void hs_shared_step(const shared_shape *s, const double *v, const double *tau, shared_steps st,
-                    shared_work *w, int par, int split, double lambda, double *dx, double *dy);
+                    shared_work *w, int par, double lambda, double *dx, double *dy);
 
 /* Bounds at T(z): the objective of the cheaper of its two repairs (kept as the best point
    when it improves on *upper) and the lower bound of its multipliers (*lower, when it

@@ -96,41 +96,30 @@ HS_VECTOR_CLONES static double dual_model(const shared_shape *s, const double *H
     return moved;
 }
 
-/* The primal half of a step over the atoms [begin, end): the prox of every model's AND and
-   OR atoms there, gbar's step there (and, in the first half, the scalars s_i), then their
-   extrapolation and Halpern's step; returns the squared primal move. */
-static double primal_half(const shared_shape *s, shared_steps st, shared_work *w,
-                          const double *grad_s, hs_index begin, hs_index end, double lambda,
-                          double *scratch) {
-    const hs_index size = s->size, count = end - begin;
+/* The primal half of a step: the prox of every model's AND and OR atoms, gbar's and the
+   scalars' steps, then their extrapolation and Halpern's step in one pass over the primal
+   part; returns the squared primal move. */
+static double primal_pass(const shared_shape *s, shared_steps st, shared_work *w,
+                          const double *grad_s, double lambda) {
+    const hs_index size = s->size;
     const int m = s->m;
     shared_parts z = hs_parts_of(s, w->z), z1 = hs_parts_of(s, w->z1),
                  xbar = hs_parts_of(s, w->xbar);
-    for (hs_index t = begin; t < end; ++t) { /* gbar's gradient -Σ_i y_h, into xbar.g */
+    for (hs_index t = 0; t < size; ++t) { /* gbar's gradient -Σ_i y_h, into xbar.g */
         double sum = 0.0;
         for (int i = 0; i < m; ++i) sum += z.yh[i * size + t];
         xbar.g[t] = -sum;
     }
-    hs_max_l1_prox(z.a + begin, w->ga + begin, s->step_a + begin, st.primal, s->alpha, m, count,
-                   size, z1.a + begin, scratch);
-    hs_max_l1_prox(z.o + begin, w->go + begin, s->step_o + begin, st.primal, s->alpha, m, count,
-                   size, z1.o + begin, scratch);
-    for (hs_index t = begin; t < end; ++t) z1.g[t] = z.g[t] - st.primal * s->step_g * xbar.g[t];
-    double moved = 0.0;
-    const hs_index ms = (hs_index)m * size, g_at = 2 * ms;
-    for (hs_index i = 0; i < 2 * ms; i += size) /* the AND rows, then the OR rows */
-        moved += primal_halpern(w, i + begin, i + end, lambda);
-    moved += primal_halpern(w, g_at + begin, g_at + end, lambda);
-    if (begin == 0) {
-        for (int i = 0; i < m; ++i) z1.s[i] = z.s[i] - st.primal * s->step_s * grad_s[i];
-        moved += primal_halpern(w, g_at + size, g_at + size + m, lambda);
-    }
-    return moved;
+    hs_max_l1_prox(z.a, w->ga, s->step_a, st.primal, s->alpha, m, size, size, z1.a, w->prox);
+    hs_max_l1_prox(z.o, w->go, s->step_o, st.primal, s->alpha, m, size, size, z1.o, w->prox);
+    for (hs_index t = 0; t < size; ++t) z1.g[t] = z.g[t] - st.primal * s->step_g * xbar.g[t];
+    for (int i = 0; i < m; ++i) z1.s[i] = z.s[i] - st.primal * s->step_s * grad_s[i];
+    return primal_halpern(w, 0, s->primal, lambda);
 }
 
-/* Model i's dual half: K x̄ for its rows, its f and h rows' prox and Halpern's step, and
-   its y_e's; returns the squared dual move. */
-static double dual_half(const shared_shape *s, const double *v, const double *tau, shared_steps st,
+/* Model i's dual half of a step: K x̄ for its rows, its f and h rows' prox and Halpern's
+   step, and its y_e's; returns the squared dual move. */
+static double dual_pass(const shared_shape *s, const double *v, const double *tau, shared_steps st,
                         shared_work *w, int i, double lambda, int par) {
     const shared_parts z = hs_parts_of(s, w->z), z0 = hs_parts_of(s, w->z0),
                        z1 = hs_parts_of(s, w->z1);
@@ -143,48 +132,14 @@ static double dual_half(const shared_shape *s, const double *v, const double *ta
     return moved;
 }
 
-/* Thread `me` of `team` (1 or 2) does its share of a step: the models' K^T y (model i on
-   thread i mod team), then after a barrier one half of the atoms' primal work, then after
-   another the models' dual work.  moved: the squared moves of the m models' dual parts,
-   then of the two halves' primal parts, summed by the caller in that fixed order. */
-static void step_share(const shared_shape *s, const double *v, const double *tau, shared_steps st,
-                       shared_work *w, int par, double lambda, int me, int team, double *moved,
-                       double *grad_s) {
-    const hs_index size = s->size, half = size / 2;
-    const shared_parts z = hs_parts_of(s, w->z);
-    for (int i = me; i < s->m; i += team)
-        model_kt(s, &z, i, w->ga, w->go, grad_s, w->tmp + me * size, par);
-    if (team > 1) {
-        HS_OMP(omp barrier)
-    }
-    const hs_index scratch = hs_max_l1_prox_scratch(s->m, half);
-    for (int h = me; h < 2; h += team)
-        moved[s->m + h] = primal_half(s, st, w, grad_s, h ? half : 0, h ? size : half, lambda,
-                                      w->prox + h * scratch);
-    if (team > 1) {
-        HS_OMP(omp barrier)
-    }
-    for (int i = me; i < s->m; i += team) moved[i] = dual_half(s, v, tau, st, w, i, lambda, par);
-}
-
 /* See shared_pdhg.h. */
 void hs_shared_step(const shared_shape *s, const double *v, const double *tau, shared_steps st,
-                    shared_work *w, int par, int split, double lambda, double *dx, double *dy) {
-    double moved[HS_SHARED_MAX_MODELS + 2], grad_s[HS_SHARED_MAX_MODELS];
-    if (split) {
-        HS_OMP(omp parallel num_threads(2)) {
-            int me = 0, team = 1;
-#ifdef _OPENMP
-            me = omp_get_thread_num();
-            team = omp_get_num_threads();
-#endif
-            step_share(s, v, tau, st, w, par, lambda, me, team, moved, grad_s);
-        }
-    } else {
-        step_share(s, v, tau, st, w, par, lambda, 0, 1, moved, grad_s);
-    }
-    double primal = moved[s->m] + moved[s->m + 1], dual = 0.0;
-    for (int i = 0; i < s->m; ++i) dual += moved[i];
-    *dx = primal;
-    *dy = dual;
+                    shared_work *w, int par, double lambda, double *dx, double *dy) {
+    double grad_s[HS_SHARED_MAX_MODELS];
+    const shared_parts z = hs_parts_of(s, w->z);
+    for (int i = 0; i < s->m; ++i) model_kt(s, &z, i, w->ga, w->go, grad_s, w->tmp, par);
+    *dx = primal_pass(s, st, w, grad_s, lambda);
+    double moved = 0.0;
+    for (int i = 0; i < s->m; ++i) moved += dual_pass(s, v, tau, st, w, i, lambda, par);
+    *dy = moved;
 }
