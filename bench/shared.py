@@ -5,8 +5,8 @@ Games: m MLPs trained with different seeds on scikit-learn's breast-cancer data 
 features as players, mean baseline), explaining the same sample.  For each (m, n) it times
 ``hs.shared_and_or`` by PDHG (certified gaps 1e-3 and 1e-4) and exactly (``tol=0``: HiGHS on
 the program lifted through the butterfly stages, n <= 10), HiGHS on the same program written
-with dense 2^n x 2^n matrices (n = 8 only: at n = 10 the dense program has ~10^8 entries per
-model), and the published optimiser written with dense matrices in PyTorch (SGD, momentum
+with dense 2^n x 2^n matrices (n = 8 only: at n = 10, run by hand, HiGHS had not finished
+after 33 minutes), and the published optimiser written with dense matrices in PyTorch (SGD, momentum
 0.9, lr 1e-7, 20,000 steps; timed over 500 steps and scaled, marked ~).  The ratios are the
 HiGHS runs' times over PDHG's at 1e-4 (n = 14, in ``--large``, runs 1e-3 only: about six
 minutes).
