@@ -48,7 +48,7 @@ class SharedAndOrResult:
     gamma : ndarray, shape (m, ..., 2**n)
         Each model's split γ_i = (v_and,i - v_or,i) / 2.
     shared_gamma : ndarray, shape (..., 2**n)
-        γ̄ (exact solver; the SGD's own parameter for ``sgd``).
+        γ̄ (``pdhg`` and ``exact``; the SGD's own parameter for ``sgd``).
     objective, dual_bound, gap : ndarray, shape (...)
         The objective of the returned point; for ``pdhg`` and ``exact`` a certified lower
         bound on the optimum and the relative gap between them (NaN for ``sgd``).
