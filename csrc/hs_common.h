@@ -62,6 +62,13 @@ enum {
 /* Below any magnitude the kernels meet: guards divisions and logarithms of near-zeros. */
 #define HS_TINY 1e-300
 
+/* z clamped into [lo, hi]: two plain selects (no libm calls), so that loops around it
+   vectorise. */
+static inline double hs_clamp(double z, double lo, double hi) {
+    const double above = z < lo ? lo : z;
+    return above > hi ? hi : above;
+}
+
 /* The largest n the kernels accept: masks must fit comfortably in int64. */
 #define HS_MAX_PLAYERS 40
 

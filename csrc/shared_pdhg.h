@@ -58,12 +58,6 @@ typedef struct {
     double primal, dual; /* eta weight, eta / weight */
 } shared_steps;
 
-/* Two plain selects (no libm calls), so that the loops around it vectorise. */
-static inline double hs_clamp(double z, double lo, double hi) {
-    const double above = z < lo ? lo : z;
-    return above > hi ? hi : above;
-}
-
 /*
  * T(z) into z1 (the primal prox at z - T K^T y, then the dual prox at y + S K(2 x1 - x)),
  * and Halpern's step of z toward it: z <- lambda (2 T(z) - z) + (1 - lambda) z0.  *dx and

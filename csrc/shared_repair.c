@@ -12,11 +12,6 @@
 
 static const hs_butterfly_spec SUBSET_SUMS = {.op = HS_OP_ZETA, .copy = HS_COPY_PLAIN};
 
-static inline double clamp(double z, double lo, double hi) {
-    const double above = z < lo ? lo : z;
-    return above > hi ? hi : above;
-}
-
 /*
  * Row r of every model.  Each u_i first moves to the nearest value p_i with u + w in its
  * box; if a g then fits every split, the one nearest start_g is taken.  Otherwise g is
@@ -30,13 +25,13 @@ static int repair_row(const hs_shared_rows *rows, double *u, const double *w,
     for (int i = 0; i < rows->m; ++i) {
         const hs_index j = i * size + r;
         const double tau = rows->tau[i], b = rows->bound[i];
-        p[i] = clamp(u[j], rows->v[j] - tau - w[j], rows->v[j] + tau - w[j]);
+        p[i] = hs_clamp(u[j], rows->v[j] - tau - w[j], rows->v[j] + tau - w[j]);
         lo = fmax(lo, 0.5 * (p[i] - w[j]) - b);
         hi = fmin(hi, 0.5 * (p[i] - w[j]) + b);
     }
     double split;
     if (lo <= hi) {
-        split = clamp(start_g[r], lo, hi);
+        split = hs_clamp(start_g[r], lo, hi);
     } else {
         double reach_lo = -INFINITY, reach_hi = INFINITY;
         for (int i = 0; i < rows->m; ++i) {
@@ -46,13 +41,13 @@ static int repair_row(const hs_shared_rows *rows, double *u, const double *w,
             reach_hi = fmin(reach_hi, 0.5 * (rows->v[j] + tau) - w[j] + b);
         }
         if (reach_lo > reach_hi) return 0;
-        split = clamp(0.5 * (lo + hi), reach_lo, reach_hi);
+        split = hs_clamp(0.5 * (lo + hi), reach_lo, reach_hi);
         for (int i = 0; i < rows->m; ++i) {
             const hs_index j = i * size + r;
             const double tau = rows->tau[i], b = rows->bound[i];
             const double low = fmax(rows->v[j] - tau - w[j], w[j] + 2.0 * (split - b));
             const double high = fmin(rows->v[j] + tau - w[j], w[j] + 2.0 * (split + b));
-            p[i] = clamp(p[i], low, high);
+            p[i] = hs_clamp(p[i], low, high);
         }
     }
     g[r] = split;

@@ -224,15 +224,16 @@ def _recordable(options: dict) -> dict:
             for k, v in options.items()}
 
 
-def unconverged_summary(converged, gap, tol, max_iter) -> str | None:
-    """How many games stopped at `max_iter` short of `tol`, and their largest gap; None
-    when every game converged."""
+def unconverged_summary(converged, gap, tol, max_iter,
+                        what: str = "AND-OR decompositions") -> str | None:
+    """How many of the solves (`what`) stopped at `max_iter` short of `tol`, and their
+    largest gap; None when every one converged."""
     converged = np.atleast_1d(converged)
     stopped = int(np.size(converged) - np.count_nonzero(converged))
     if stopped == 0:
         return None
     worst = float(np.max(np.atleast_1d(gap)[~converged]))
-    return (f"{stopped} of {np.size(converged)} AND-OR decompositions used all max_iter="
+    return (f"{stopped} of {np.size(converged)} {what} used all max_iter="
             f"{max_iter} iterations with a certified gap of up to {worst:.2g} (tol {tol:.2g})")
 
 

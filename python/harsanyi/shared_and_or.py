@@ -176,11 +176,6 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
                              "explain fewer players or compare the models in groups")
         parts = _pdhg(games, tau, bound, alpha, tol, max_iter, show_progress)
         options.update(tol=tol, max_iter=max_iter)
-        shortfall = unconverged_summary(parts[-1], _gap(*parts[-3:-1]), tol, max_iter)
-        if shortfall:
-            warn_at_caller(f"{shortfall.replace('AND-OR decompositions', 'joint extractions')};"
-                           " each objective is still within its gap of the optimum. Raise "
-                           "max_iter, or pass a tol at least that gap", ConvergenceWarning)
     else:
         iterations = positive_int(iterations, "iterations")
         if not (np.isfinite(lr) and lr > 0) or not 0 <= momentum < 1:
@@ -189,6 +184,11 @@ def shared_and_or(values, noise_bound: float = 0.02, *, alpha: float = 0.1,
         options.update(lr=lr, iterations=iterations, momentum=momentum)
     a, o, noise, shared, steps, objective, lower, converged = parts
     gap = _gap(objective, lower) if solver != "sgd" else np.full(count, np.nan)
+    shortfall = solver == "pdhg" and unconverged_summary(converged, gap, tol, max_iter,
+                                                         "joint extractions")
+    if shortfall:
+        warn_at_caller(f"{shortfall}; each objective is still within its gap of the optimum. "
+                       "Raise max_iter, or pass a tol at least that gap", ConvergenceWarning)
     gamma = (and_values(a) - or_values(o)) / 2
 
     def per_model(x):
